@@ -1,0 +1,87 @@
+"""Catalogue des alliances: inspiring examples of partnerships for the common good in France."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Create and configure an instance of the application."""
+    instance_path = os.environ.get("CATALOGUE_INSTANCE_PATH") or str(ROOT / "instance")
+    app = Flask(
+        __name__,
+        instance_path=str(Path(instance_path).resolve()),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.from_object("catalogue.config")
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("CATALOGUE")
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    _finish_config(app)
+    _configure_logging(app)
+
+    from . import extensions, search, views
+
+    extensions.init_app(app)
+    search.init_app(app)
+    views.init_app(app)
+
+    from . import cli
+
+    cli.init_app(app)
+    return app
+
+
+def _finish_config(app: Flask) -> None:
+    """Derive the settings that depend on the instance folder and on each other."""
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    config = app.config
+    config["SQLALCHEMY_DATABASE_URI"] = config.get("DATABASE_URL") or (
+        "sqlite:///" + os.path.join(app.instance_path, "catalogue.sqlite")
+    )
+    config["INDEX_DIR"] = config.get("INDEX_DIR") or os.path.join(app.instance_path, "index")
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # Several workers share one SQLite file: wait for the lock instead of failing at once.
+        config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"connect_args": {"timeout": 15}})
+    if not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = _instance_secret(app)
+    https = bool(config.get("HTTPS"))
+    config["SESSION_COOKIE_SECURE"] = https
+    config["REMEMBER_COOKIE_SECURE"] = https
+    config["PREFERRED_URL_SCHEME"] = "https" if https else "http"
+
+
+def _instance_secret(app: Flask) -> str:
+    """Read the secret key kept in the instance folder, creating it on first run."""
+    path = Path(app.instance_path) / "secret_key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        secret = path.read_text().strip()
+        if not secret:
+            raise RuntimeError(f"{path} is empty: delete it to generate a new secret") from None
+        return secret
+    secret = secrets.token_hex(32)
+    with os.fdopen(fd, "w") as f:
+        f.write(secret + "\n")
+    app.logger.info("generated a new secret key in %s", path)
+    return secret
+
+
+def _configure_logging(app: Flask) -> None:
+    level = str(app.config.get("LOG_LEVEL", "INFO")).upper()
+    root = logging.getLogger()
+    if not root.handlers:
+        logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("catalogue").setLevel(level)

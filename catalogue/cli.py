@@ -1,0 +1,106 @@
+"""Command-line interface: `flask --app catalogue …` or `catalogue …`."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+import sqlalchemy as sa
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+from flask_migrate import upgrade
+from sqlalchemy.orm import selectinload
+
+from .extensions import db
+from .models import Example
+from .records import ImportRefused, add_examples, backup_record, read_records, validate_all
+
+DEMO_FILE = Path(__file__).with_name("demo") / "examples.json"
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db_command() -> None:
+    """Create or upgrade the database schema through the migrations."""
+    upgrade(directory=current_app.extensions["migrate"].directory)
+    click.echo("Base de données à jour.")
+
+
+@click.command("load-demo")
+@click.option("--if-empty", is_flag=True, help="Only when the catalogue has no example yet.")
+@with_appcontext
+def load_demo_command(if_empty: bool) -> None:
+    """Load the illustrative demo examples (those already present are skipped)."""
+    count = db.session.scalar(sa.select(sa.func.count(Example.id)))
+    if if_empty and count:
+        click.echo(f"Le catalogue contient déjà {count} exemple(s) : démo non chargée.")
+        return
+    records = read_records(DEMO_FILE)
+    cleaned = validate_all(records)
+    titles = set(db.session.scalars(sa.select(Example.title)))
+    fresh = [(pos, data) for pos, data in cleaned if data["title"] not in titles]
+    add_examples(fresh)
+    db.session.commit()
+    click.echo(f"Démo : {len(fresh)} exemple(s) ajouté(s), {len(cleaned) - len(fresh)} déjà présent(s).")
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--state", type=click.Choice(["published", "pending"]), default=None,
+              help="State of the imported examples (default: published, or as the file says).")
+@with_appcontext
+def import_command(file: Path, state: str | None) -> None:
+    """Import examples from a JSON, JSON Lines or CSV file: all of them or none."""
+    try:
+        cleaned = validate_all(read_records(file))
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    except ImportRefused as refused:
+        for problem in refused.problems:
+            click.echo(str(problem), err=True)
+        raise click.ClickException(
+            f"{len(refused.problems)} problème(s) : rien n’a été importé."
+        ) from None
+    add_examples(cleaned, state=state)
+    db.session.commit()
+    click.echo(f"{len(cleaned)} exemple(s) importé(s).")
+
+
+@click.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def export_command(file: Path) -> None:
+    """Write every example (with private fields and journal) as JSON that `import` reads back."""
+    # One read transaction: a consistent snapshot even while the site is serving.
+    with db.session.begin():
+        if db.engine.dialect.name == "postgresql":
+            db.session.execute(sa.text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"))
+        examples = db.session.scalars(
+            sa.select(Example)
+            .options(selectinload(Example.partners), selectinload(Example.events))
+            .order_by(Example.id)
+        ).all()
+        records = [backup_record(e) for e in examples]
+    file.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=file.parent, delete=False) as tmp:
+        json.dump(records, tmp, ensure_ascii=False, indent=1)
+        tmp.write("\n")
+    os.replace(tmp.name, file)
+    click.echo(f"{len(records)} exemple(s) exporté(s) dans {file}.")
+
+
+def init_app(app: Flask) -> None:
+    for command in (init_db_command, load_demo_command, import_command, export_command):
+        app.cli.add_command(command)
+
+
+def main() -> None:
+    """Entry point of the `catalogue` console script."""
+    from . import create_app
+
+    cli = FlaskGroup(create_app=create_app, help="Catalogue des alliances.")
+    sys.exit(cli.main())

@@ -1,0 +1,47 @@
+"""Default settings; instance/config.py and CATALOGUE_* environment variables override them."""
+
+# Database and index: computed from the instance folder when left empty.
+DATABASE_URL = ""
+INDEX_DIR = ""
+
+# Generated into instance/secret_key on first run when empty.
+SECRET_KEY = ""
+
+# Serve over HTTPS only (HSTS, Secure cookies).
+HTTPS = False
+# Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
+PROXIES = 0
+
+LOG_LEVEL = "INFO"
+
+PER_PAGE = 20
+MAX_CONTENT_LENGTH = 512 * 1024
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+REMEMBER_COOKIE_HTTPONLY = True
+REMEMBER_COOKIE_SAMESITE = "Lax"
+
+WTF_CSRF_TIME_LIMIT = 6 * 3600
+
+# Flask-Limiter: memory:// is per process; use redis:// or memcached:// with several workers.
+RATELIMIT_STORAGE_URI = "memory://"
+RATELIMIT_HEADERS_ENABLED = True
+LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
+SUBMIT_RATE_LIMIT = "5 per hour;20 per day"
+
+BABEL_DEFAULT_LOCALE = "fr"
+BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
+
+# Mail goes to the log unless MAIL_SERVER is set.
+MAIL_SERVER = ""
+MAIL_PORT = 587
+MAIL_USERNAME = ""
+MAIL_PASSWORD = ""
+MAIL_USE_TLS = True
+MAIL_SENDER = "Catalogue des alliances <ne-pas-repondre@localhost>"
+# Moderators notified of new submissions; empty: every active moderator account.
+MAIL_MODERATORS: list[str] = []
+
+# Absolute base URL used in mails and feeds when there is no request (CLI).
+BASE_URL = "http://127.0.0.1:5000"

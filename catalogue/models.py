@@ -1,0 +1,233 @@
+"""Database models: examples with their partners, moderation events, users, the index outbox."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.ext.mutable import MutableList
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .extensions import db
+
+# Limits shared by every entry path (form, import, API).
+TITLE_MAX = 200
+SUMMARY_MAX = 600
+TEXT_MAX = 10_000
+LOCALITY_MAX = 200
+PARTNER_NAME_MAX = 200
+PARTNER_ROLE_MAX = 300
+PARTNERS_MIN = 2
+PARTNERS_MAX = 12
+URL_MAX = 500
+NAME_MAX = 200
+EMAIL_MAX = 254
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """Store naive UTC timestamps and hand back aware ones, on SQLite and PostgreSQL alike."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use an aware UTC datetime")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        return value.replace(tzinfo=UTC) if value is not None else None
+
+
+def JSONList():  # noqa: N802 - reads as a column type
+    return MutableList.as_mutable(sa.JSON())
+
+
+class Example(db.Model):
+    """One partnership example: public content, private submitter data and moderation state."""
+
+    __tablename__ = "example"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(TITLE_MAX + 20), unique=True)
+    title: Mapped[str] = mapped_column(sa.String(TITLE_MAX))
+    summary: Mapped[str] = mapped_column(sa.String(SUMMARY_MAX))
+    description: Mapped[str] = mapped_column(sa.Text)
+    results: Mapped[str] = mapped_column(sa.Text, default="")
+    lessons: Mapped[str] = mapped_column(sa.Text, default="")
+    resources: Mapped[str] = mapped_column(sa.Text, default="")
+    transferability: Mapped[str] = mapped_column(sa.Text, default="")
+    objectives: Mapped[list[str]] = mapped_column(JSONList(), default=list)
+    scale: Mapped[str] = mapped_column(sa.String(20))
+    regions: Mapped[list[str]] = mapped_column(JSONList(), default=list)
+    departements: Mapped[list[str]] = mapped_column(JSONList(), default=list)
+    locality: Mapped[str] = mapped_column(sa.String(LOCALITY_MAX), default="")
+    themes: Mapped[list[str]] = mapped_column(JSONList(), default=list)
+    odd: Mapped[list[int]] = mapped_column(JSONList(), default=list)
+    start_year: Mapped[int | None]
+    status: Mapped[str] = mapped_column(sa.String(20), default="en-cours")
+    website: Mapped[str] = mapped_column(sa.String(URL_MAX), default="")
+    contact: Mapped[str] = mapped_column(sa.String(NAME_MAX), default="")
+    contact_public: Mapped[bool] = mapped_column(default=False)
+
+    submitter_name: Mapped[str] = mapped_column(sa.String(NAME_MAX), default="")
+    submitter_email: Mapped[str] = mapped_column(sa.String(EMAIL_MAX), default="")
+    submitter_organisation: Mapped[str] = mapped_column(sa.String(NAME_MAX), default="")
+    follow_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+
+    state: Mapped[str] = mapped_column(sa.String(20), default="pending", index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # Bumped by every UPDATE: moderators decide on a version, never on a moving target.
+    version: Mapped[int] = mapped_column(default=1)
+
+    partners: Mapped[list[Partner]] = relationship(
+        back_populates="example", cascade="all, delete-orphan", order_by="Partner.position"
+    )
+    events: Mapped[list[ModerationEvent]] = relationship(
+        back_populates="example",
+        cascade="all, delete-orphan",
+        order_by="ModerationEvent.id",
+        passive_deletes=True,
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def __repr__(self) -> str:
+        return f"<Example {self.id} {self.slug!r} {self.state}>"
+
+    @property
+    def is_published(self) -> bool:
+        return self.state == "published"
+
+    def set_partners(self, partners: list[dict]) -> None:
+        """Replace the partners, keeping their order."""
+        self.partners = [
+            Partner(position=i, name=p["name"], kind=p["kind"], role=p.get("role", ""))
+            for i, p in enumerate(partners)
+        ]
+
+    def new_follow_token(self) -> str:
+        """Give the example a fresh follow-up token and return it; only its hash is kept."""
+        token = secrets.token_urlsafe(24)
+        self.follow_token_hash = hash_token(token)
+        return token
+
+
+class Partner(db.Model):
+    __tablename__ = "partner"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    example_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("example.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(default=0)
+    name: Mapped[str] = mapped_column(sa.String(PARTNER_NAME_MAX))
+    kind: Mapped[str] = mapped_column(sa.String(30))
+    role: Mapped[str] = mapped_column(sa.String(PARTNER_ROLE_MAX), default="")
+
+    example: Mapped[Example] = relationship(back_populates="partners")
+
+    def as_dict(self) -> dict[str, str]:
+        return {"name": self.name, "kind": self.kind, "role": self.role}
+
+
+class ModerationEvent(db.Model):
+    """An append-only journal line: who moved which example from which state to which."""
+
+    __tablename__ = "moderation_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    example_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("example.id", ondelete="CASCADE"), index=True
+    )
+    actor_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="SET NULL"), index=True
+    )
+    action: Mapped[str] = mapped_column(sa.String(30), index=True)
+    from_state: Mapped[str | None] = mapped_column(sa.String(20))
+    to_state: Mapped[str] = mapped_column(sa.String(20))
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+    # The example's public fields as they were after this event (submissions, edits).
+    snapshot: Mapped[dict | None] = mapped_column(sa.JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    example: Mapped[Example] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(EMAIL_MAX), unique=True)
+    display_name: Mapped[str] = mapped_column(sa.String(NAME_MAX), default="")
+    password_hash: Mapped[str] = mapped_column(sa.String(256))
+    role: Mapped[str] = mapped_column(sa.String(20), default="moderator")
+    active: Mapped[bool] = mapped_column(default=True)
+    # Part of the session identity: changing it ends every session of this user.
+    session_nonce: Mapped[str] = mapped_column(
+        sa.String(32), default=lambda: secrets.token_hex(16)
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    ROLES = ("moderator", "admin")
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role}>"
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.email
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_nonce}"
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+        self.end_sessions()
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def end_sessions(self) -> None:
+        self.session_nonce = secrets.token_hex(16)
+
+    @staticmethod
+    def normalize_email(email: str) -> str:
+        return "".join(email.split()).casefold()
+
+
+class IndexOutbox(db.Model):
+    """An example whose index document must be refreshed, written in the same transaction."""
+
+    __tablename__ = "index_outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    example_id: Mapped[int] = mapped_column(index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+def hash_token(token: str) -> str:
+    """Return the stored form of a follow-up token."""
+    return hashlib.sha256(token.encode()).hexdigest()

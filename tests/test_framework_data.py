@@ -1,0 +1,86 @@
+"""Check the framework's key figures and resources against the source document."""
+
+from pathlib import Path
+
+import pytest
+
+from catalogue import framework
+
+SEED_DIR = Path(__file__).parents[2] / "shared" / "seed"
+
+PLATFORM_URLS = {
+    "https://www.associations.gouv.fr/alliances-et-territoires.html",
+    "https://innovationterritoriale.plateformecapitalisation.org/",
+    "https://odd17.org/",
+}
+
+
+def plain(text):
+    """Return text with non-breaking spaces turned into ordinary spaces."""
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
+@pytest.mark.parametrize("figure", framework.KEY_FIGURES, ids=lambda f: plain(f.value))
+def test_figure_is_complete(figure):
+    for field in ("value", "label", "source", "date"):
+        assert getattr(figure, field).strip(), field
+
+
+def test_home_figures_are_four_key_figures():
+    assert len(framework.HOME_FIGURES) == 4
+    for figure in framework.HOME_FIGURES:
+        assert any(figure is key for key in framework.KEY_FIGURES)
+
+
+@pytest.mark.parametrize(
+    ("who", "value", "study"),
+    [
+        ("Français", "81 %", "IMPACT-Citoyens"),
+        ("maires", "92 %", "IMPACT-Élus locaux"),
+        ("dirigeants d’entreprise", "83 %", "IMPACT-Entreprises"),
+        ("responsables associatifs", "97 %", "IMPACT-Associations"),
+        ("fondations", "98 %", "IMPACT-Fondations"),
+    ],
+)
+def test_jouer_collectif_percentages(who, value, study):
+    matches = [
+        f
+        for f in framework.KEY_FIGURES
+        if plain(f.value) == value and who in f.label and "jouer collectif" in plain(f.label)
+    ]
+    assert len(matches) == 1
+    assert study in matches[0].source
+    assert "Comisis" in matches[0].source
+
+
+def test_money_breakdown_is_given():
+    (money,) = [f for f in framework.KEY_FIGURES if plain(f.value) == "100 M€"]
+    text = plain(money.label + " " + money.source)
+    for part in ("70 M€", "15 M€", "8 M€", "5 M€", "2 M€"):
+        assert part in text
+
+
+@pytest.mark.parametrize("resource", framework.RESOURCES, ids=lambda r: r.purpose)
+def test_resource_is_complete(resource):
+    assert resource.title.strip()
+    assert resource.purpose.strip()
+    assert resource.description.strip()
+    assert resource.url == "" or resource.url.startswith("https://")
+
+
+def test_platforms_and_vademecum_are_listed():
+    urls = {r.url for r in framework.RESOURCES}
+    assert PLATFORM_URLS <= urls
+    vademecum = [r for r in framework.RESOURCES if "Vademecum" in r.title]
+    assert len(vademecum) == 1
+    assert vademecum[0].url == ""
+
+
+def test_resource_urls_appear_in_seed_document():
+    files = sorted(SEED_DIR.glob("*.txt")) if SEED_DIR.is_dir() else []
+    if not files:
+        pytest.skip(f"seed document not found in {SEED_DIR}")
+    seed = "\n".join(path.read_text(encoding="utf-8") for path in files)
+    for resource in framework.RESOURCES:
+        if resource.url:
+            assert resource.url in seed, resource.url
