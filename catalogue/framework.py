@@ -33,7 +33,9 @@ _RECHERCHE = "Seize ans de recherche empirique"
 _MOYENS = "Expérimenter et financer"
 _MISSION = "Une mobilisation nationale"
 
-_COLLECTIF = "jugent nécessaire de «\u00a0jouer collectif\u00a0» face aux défis nés des crises actuelles"
+_COLLECTIF = (
+    "jugent nécessaire de «\u00a0jouer collectif\u00a0» face aux défis nés des crises actuelles"
+)
 
 CITIZENS = KeyFigure(
     value="81\u00a0%",
@@ -164,12 +166,12 @@ KEY_FIGURES: tuple[KeyFigure, ...] = (
     ),
     KeyFigure(
         value="100+",
-        label="réseaux nationaux et territoriaux, publics et privés, mobilisés par la mission "
-        "ministérielle co-pilotée par Le RAMEAU pour accélérer les alliances entre associations, "
-        "entreprises et collectivités",
+        label="réseaux nationaux et territoriaux, publics et privés, mobilisés de 2019 à 2022 "
+        "par la mission ministérielle co-pilotée par Le RAMEAU pour accélérer les alliances "
+        "entre associations, entreprises et collectivités",
         source=RAMEAU_2022 + "\u00a0; bilan publié sur Carenews, «\u00a0ODD 17\u00a0: résultats "
         "de la stratégie collective du faire alliance en France\u00a0»",
-        date="2019–2022",
+        date="2022",
         group=_MISSION,
     ),
 )
@@ -198,18 +200,19 @@ RESOURCES: tuple[Resource, ...] = (
         title="Espace «\u00a0Alliances & Territoires\u00a0» d’associations.gouv.fr",
         url="https://www.associations.gouv.fr/alliances-et-territoires.html",
         purpose="S’informer",
-        description="L’espace consacré aux alliances sur le site public de la vie associative\u00a0: "
-        "une porte d’entrée pour comprendre les coopérations entre associations, entreprises "
-        "et collectivités, et en suivre l’actualité.",
+        description="L’espace consacré aux alliances sur le site public de la vie "
+        "associative\u00a0: une porte d’entrée pour comprendre les coopérations entre "
+        "associations, entreprises et collectivités, et en suivre l’actualité.",
     ),
     Resource(
-        title="ODD\u00a017\u00a0: le bilan de la stratégie collective du «\u00a0faire alliance\u00a0»",
+        title="ODD\u00a017\u00a0: le bilan de la stratégie collective "
+        "du «\u00a0faire alliance\u00a0»",
         url="https://www.carenews.com/le-rameau/news/"
         "odd-17-resultats-de-la-strategie-collective-du-faire-alliance-en-france",
         purpose="S’informer",
         description="Un article de Carenews qui présente les résultats de la feuille de route "
-        "menée de 2019 à 2022 avec plus d’une centaine de réseaux, sous la bannière de l’ODD\u00a017, "
-        "l’objectif de développement durable consacré aux partenariats.",
+        "menée de 2019 à 2022 avec plus d’une centaine de réseaux, sous la bannière "
+        "de l’ODD\u00a017, l’objectif de développement durable consacré aux partenariats.",
     ),
     Resource(
         title="Plateforme pédagogique «\u00a0L’innovation territoriale en Actions\u00a0»",

@@ -1,2 +1,150 @@
-def init_app(app):
-    pass
+"""Request-wide behaviour: blueprints, error pages, security headers, template helpers."""
+
+from __future__ import annotations
+
+import logging
+
+import nh3
+from flask import Flask, current_app, jsonify, make_response, render_template, request
+from flask_wtf.csrf import CSRFError
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from . import taxonomy
+from .extensions import db
+
+log = logging.getLogger(__name__)
+
+ERRORS = {
+    400: ("Requête incorrecte", "La demande n’a pas pu être comprise. Vérifiez l’adresse ou le formulaire."),
+    403: ("Accès refusé", "Cette page est réservée à d’autres personnes que vous."),
+    404: ("Page introuvable", "Cette page n’existe pas ou n’est pas publiée."),
+    405: ("Méthode non autorisée", "Cette adresse ne s’utilise pas de cette façon."),
+    413: ("Envoi trop volumineux", "Ce que vous avez envoyé dépasse la taille autorisée. Raccourcissez les textes et réessayez."),
+    429: ("Trop de demandes", "Vous avez fait trop de demandes en peu de temps. Patientez un moment avant de réessayer."),
+    500: ("Erreur du serveur", "Une erreur inattendue est survenue. Rien de ce que vous avez envoyé n’a été enregistré à moitié : réessayez dans un instant."),
+    503: ("Service momentanément indisponible", "Le site ne peut pas accéder à ses données pour le moment. Réessayez dans quelques minutes."),
+}
+
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+RICH_TAGS = {"p", "br", "ul", "ol", "li", "strong", "em", "a", "blockquote", "code"}
+
+
+def rich_text(text: str | None) -> Markup:
+    """Render a long text written with light Markdown to sanitised HTML."""
+    if not text:
+        return Markup("")
+    html = _markdown.render(text)
+    return Markup(nh3.clean(html, tags=RICH_TAGS, attributes={"a": {"href"}},
+                            url_schemes={"http", "https", "mailto"}, link_rel="nofollow noopener"))
+
+
+def page_window(page: int, pages: int, around: int = 2) -> list[int | None]:
+    """Return the page numbers to show around the current one, None for a gap."""
+    shown = sorted({1, pages, *range(max(1, page - around), min(pages, page + around) + 1)})
+    window: list[int | None] = []
+    for p in shown:
+        if window and p - window[-1] > 1:  # type: ignore[operator]
+            window.append(None)
+        window.append(p)
+    return window
+
+
+def form_errors(form) -> list[tuple[str, str, str]]:
+    """List (field id, label, message) for every error of a form, sub-forms included."""
+    found: list[tuple[str, str, str]] = []
+
+    def walk(fields, prefix: str = "") -> None:
+        for field in fields:
+            if field.type == "CSRFTokenField":
+                continue
+            if field.type in ("FieldList", "FormField"):
+                walk(field, prefix=f"{prefix}{field.label.text} – " if field.type == "FieldList" else prefix)
+                continue
+            for message in field.errors if isinstance(field.errors, list | tuple) else []:
+                if isinstance(message, str):
+                    found.append((field.id, prefix + field.label.text, message))
+
+    walk(form)
+    return found
+
+
+def init_app(app: Flask) -> None:
+    if app.config.get("PROXIES"):
+        n = int(app.config["PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
+
+    from . import api, auth, contribute, moderation, public
+
+    for module in (public, contribute, auth, moderation, api):
+        app.register_blueprint(module.bp)
+
+    app.jinja_env.globals.update(
+        taxonomy=taxonomy, page_window=page_window, form_errors=form_errors
+    )
+    app.jinja_env.filters["rich"] = rich_text
+    app.after_request(_security_headers)
+    _register_error_pages(app)
+
+
+def _security_headers(response):
+    headers = response.headers
+    headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+        "form-action 'self'; frame-ancestors 'none'",
+    )
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+    if current_app.config.get("HTTPS"):
+        headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+    return response
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path == "/healthz"
+
+
+def error_page(code: int, message: str | None = None):
+    title, default = ERRORS.get(code, ERRORS[500])
+    if _wants_json():
+        body = jsonify(error={"code": code, "title": title, "message": message or default})
+    else:
+        body = render_template("errors/error.html", code=code, title=title, message=message or default)
+    return make_response(body, code)
+
+
+def _register_error_pages(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        if exc.code not in ERRORS:
+            return exc
+        response = error_page(exc.code)
+        for name, value in exc.get_headers():  # Allow on 405, Retry-After on 429
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc: CSRFError):
+        return error_page(400, "Le formulaire a expiré ou n’a pas été envoyé depuis ce site. "
+                               "Revenez à la page précédente, rechargez-la et réessayez.")
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(exc: OperationalError):
+        db.session.rollback()
+        log.error("database unavailable: %s", exc)
+        response = error_page(503)
+        response.headers["Retry-After"] = "30"
+        return response
+
+    @app.errorhandler(500)
+    def server_error(exc):
+        db.session.rollback()
+        return error_page(500)

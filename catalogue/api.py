@@ -1,0 +1,5 @@
+"""Open data: the JSON API."""
+
+from flask import Blueprint
+
+bp = Blueprint("api", __name__, url_prefix="/api")

@@ -1,0 +1,149 @@
+"""Public pages: home, the catalogue and its examples, the framework pages."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from . import framework, search, taxonomy
+from .extensions import db
+from .models import Example
+
+bp = Blueprint("public", __name__)
+
+LATEST_ON_HOME = 6
+
+
+def load_examples(ids: list[int]) -> list[Example]:
+    """Load examples by id, with their partners, in the order of the ids."""
+    if not ids:
+        return []
+    rows = db.session.scalars(
+        sa.select(Example).where(Example.id.in_(ids)).options(selectinload(Example.partners))
+    )
+    by_id = {e.id: e for e in rows}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def published_count() -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count(Example.id)).where(Example.state == "published")
+    ) or 0
+
+
+@bp.get("/")
+def home():
+    latest = db.session.scalars(
+        sa.select(Example)
+        .where(Example.state == "published")
+        .order_by(Example.published_at.desc(), Example.id.desc())
+        .limit(LATEST_ON_HOME)
+    ).all()
+    counts = search.facet_counts().get("objectif", {})
+    return render_template(
+        "public/home.html",
+        latest=latest,
+        counts=counts,
+        total=published_count(),
+        figures=framework.HOME_FIGURES,
+    )
+
+
+@bp.get("/exemples/")
+def catalogue():
+    req, notices = search.parse_args(request.args)
+    try:
+        results = search.search(req)
+    except search.PageOutOfRange:
+        abort(404)
+    examples = load_examples(results.ids())
+    snippets = {hit.id: hit.snippet for hit in results.hits}
+    return render_template(
+        "public/catalogue.html",
+        results=results,
+        examples=examples,
+        snippets=snippets,
+        notices=notices,
+        facet_labels=FACET_LABELS,
+        url_with=url_with,
+    )
+
+
+FACET_LABELS = {
+    "objectif": "Objectif",
+    "region": "Région",
+    "departement": "Département",
+    "acteur": "Type de partenaire",
+    "theme": "Thématique",
+    "odd": "Objectif de développement durable",
+    "echelle": "Échelle",
+    "annee": "Année de lancement",
+}
+
+
+def url_with(endpoint: str = "public.catalogue", drop: tuple[str, str] | None = None,
+             add: tuple[str, str] | None = None, **replace) -> str:
+    """Return the current catalogue URL with one filter value added or removed, or params replaced.
+
+    Changing the filters or the sort goes back to the first page.
+    """
+    params: dict[str, list[str]] = {k: request.args.getlist(k) for k in request.args}
+    if drop is not None:
+        name, value = drop
+        params[name] = [v for v in params.get(name, []) if v != value]
+    if add is not None:
+        name, value = add
+        params[name] = [*params.get(name, []), value]
+    if drop is not None or add is not None or "tri" in replace:
+        params.pop("page", None)
+    for name, value in replace.items():
+        params[name] = [] if value is None else [str(value)]
+    return url_for(endpoint, **{k: v for k, v in params.items() if v})
+
+
+@bp.get("/exemples/<slug>")
+def example(slug: str):
+    item = db.session.scalar(
+        sa.select(Example).where(Example.slug == slug).options(selectinload(Example.partners))
+    )
+    if item is None or not (item.is_published or current_user.is_authenticated):
+        abort(404)
+    similar = load_examples(search.similar(item.id)) if item.is_published else []
+    return render_template("public/example.html", example=item, similar=similar)
+
+
+@bp.get("/cadre/", endpoint="framework")
+def framework_page():
+    return render_template(
+        "public/cadre/index.html",
+        objectives=taxonomy.OBJECTIVES,
+        counts=search.facet_counts().get("objectif", {}),
+    )
+
+
+@bp.get("/cadre/objectifs/<code>")
+def objective(code: str):
+    term = taxonomy.OBJECTIVES.get(code)
+    if term is None:
+        abort(404)
+    req = search.SearchRequest(filters={"objectif": (code,)}, sort="recent", per_page=6)
+    results = search.search(req)
+    return render_template(
+        "public/cadre/objective.html",
+        objective=term,
+        examples=load_examples(results.ids()),
+        count=results.total,
+        objectives=taxonomy.OBJECTIVES,
+    )
+
+
+@bp.get("/cadre/chiffres")
+def figures():
+    return render_template("public/cadre/figures.html", figures=framework.KEY_FIGURES)
+
+
+@bp.get("/cadre/ressources")
+def resources():
+    return render_template("public/cadre/resources.html", resources=framework.RESOURCES)
