@@ -68,6 +68,7 @@ def catalogue():
         notices=notices,
         facet_labels=FACET_LABELS,
         url_with=url_with,
+        page_url=lambda page: url_with(page=page),
     )
 
 

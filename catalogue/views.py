@@ -6,6 +6,7 @@ import logging
 
 import nh3
 from flask import Flask, current_app, jsonify, make_response, render_template, request
+from flask_babel import format_date
 from flask_wtf.csrf import CSRFError
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -40,6 +41,16 @@ def rich_text(text: str | None) -> Markup:
     html = _markdown.render(text)
     return Markup(nh3.clean(html, tags=RICH_TAGS, attributes={"a": {"href"}},
                             url_schemes={"http", "https", "mailto"}, link_rel="nofollow noopener"))
+
+
+def term_label(code, vocabulary: str) -> str:
+    """Return the label of a taxonomy code, e.g. `"53"|label("regions")`."""
+    return taxonomy.VOCABULARIES[vocabulary].label(code)
+
+
+def date_fr(moment) -> str:
+    """Format a date the French way: 14 mars 2025."""
+    return format_date(moment, "long") if moment else ""
 
 
 def page_window(page: int, pages: int, around: int = 2) -> list[int | None]:
@@ -85,7 +96,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         taxonomy=taxonomy, page_window=page_window, form_errors=form_errors
     )
-    app.jinja_env.filters["rich"] = rich_text
+    app.jinja_env.filters.update(rich=rich_text, label=term_label, date_fr=date_fr)
     app.after_request(_security_headers)
     _register_error_pages(app)
 
