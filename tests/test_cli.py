@@ -1,0 +1,168 @@
+"""The command line: init-db, load-demo, import and export, through the Flask CLI runner."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import sqlalchemy as sa
+from conftest import settings_for
+from flask_migrate import upgrade
+
+from catalogue import create_app
+
+from catalogue.extensions import db
+from catalogue.models import Example, ModerationEvent, Partner
+from catalogue.records import backup_record
+
+
+def count(app, model) -> int:
+    with app.app_context():
+        return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+def write_json(path, records) -> str:
+    path.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+    return str(path)
+
+
+def test_init_db_is_repeatable(runner):
+    first = runner.invoke(args=["init-db"])
+    second = runner.invoke(args=["init-db"])
+    assert first.exit_code == 0 and second.exit_code == 0
+    assert "Base de données à jour" in second.output
+
+
+def test_load_demo_twice_keeps_the_same_rows(app, runner, demo):
+    examples, partners, events = count(app, Example), count(app, Partner), count(app, ModerationEvent)
+    assert examples == len(demo) >= 60
+    result = runner.invoke(args=["load-demo"])
+    assert result.exit_code == 0
+    assert f"0 exemple(s) ajouté(s), {len(demo)} déjà présent(s)" in result.output
+    assert (count(app, Example), count(app, Partner), count(app, ModerationEvent)) == (
+        examples, partners, events)
+
+
+def test_load_demo_if_empty_skips_a_filled_catalogue(runner, make_example):
+    make_example()
+    result = runner.invoke(args=["load-demo", "--if-empty"])
+    assert result.exit_code == 0
+    assert "démo non chargée" in result.output
+
+
+def test_demo_states_give_moderators_work(app, demo):
+    with app.app_context():
+        states = dict(db.session.execute(
+            sa.select(Example.state, sa.func.count()).group_by(Example.state)).all())
+        assert states["published"] >= 55
+        assert states["pending"] >= 3
+        assert states["changes_requested"] == 1
+        assert states["rejected"] == 1
+        asked = db.session.scalar(sa.select(ModerationEvent).where(
+            ModerationEvent.to_state == "changes_requested"))
+        assert asked.comment
+
+
+def test_import_json_array(app, runner, record, tmp_path):
+    path = write_json(tmp_path / "in.json", [record(), record(title="Un second exemple")])
+    result = runner.invoke(args=["import", path])
+    assert result.exit_code == 0, result.output
+    assert "2 exemple(s) importé(s)" in result.output
+    with app.app_context():
+        examples = db.session.scalars(sa.select(Example).order_by(Example.id)).all()
+        assert [e.state for e in examples] == ["published", "published"]
+        assert examples[0].partners[1].name == "Ville de Rennes"
+        assert examples[0].published_at is not None
+        assert examples[0].events[0].action == "import"
+
+
+def test_import_json_lines_as_pending(app, runner, record, tmp_path):
+    path = tmp_path / "in.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in [record(), record(title="Autre")]) + "\n")
+    result = runner.invoke(args=["import", str(path), "--state", "pending"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert set(db.session.scalars(sa.select(Example.state))) == {"pending"}
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"objectives": ["inconnu"]}, "objectifs : code(s) inconnu(s) inconnu"),
+        ({"objectives": []}, "objectifs : entre un et quatre"),
+        ({"regions": ["11"], "departements": ["35"]}, "départements hors des régions choisies : 35"),
+        ({"title": ""}, "titre : obligatoire"),
+        ({"title": "x" * 201}, "titre : 201 caractères, 200 au plus"),
+        ({"summary": "x" * 601}, "résumé : 601 caractères, 600 au plus"),
+        ({"description": "x" * 10_001}, "description : 10001 caractères, 10000 au plus"),
+        ({"partners": [{"name": "Seul", "kind": "association", "role": ""}]}, "partenaires : entre 2 et 12"),
+        ({"partners": [{"name": "A", "kind": "ovni"}, {"name": "B", "kind": "autre"}]}, "partenaire 1 : type inconnu"),
+        ({"scale": "galactique"}, "échelle : obligatoire"),
+        ({"start_year": 1900}, "année de lancement : entre 1950"),
+        ({"start_year": "2019"}, "année de lancement : un nombre entier est attendu"),
+        ({"website": "javascript:alert(1)"}, "site web : une adresse http:// ou https:// est attendue"),
+        ({"odd": [18]}, "ODD : code(s) inconnu(s) 18"),
+        ({"colour": "bleu"}, "champ inconnu « colour »"),
+        ({"themes": "sante"}, "thématiques : une liste est attendue"),
+    ],
+)
+def test_import_refuses_a_bad_record_and_imports_nothing(app, runner, record, tmp_path, overrides, message):
+    path = write_json(tmp_path / "in.json", [record(), record(title="Deux", **overrides)])
+    result = runner.invoke(args=["import", path])
+    assert result.exit_code != 0
+    assert "enregistrement 2 : " + message in result.output
+    assert "rien n’a été importé" in result.output
+    assert count(app, Example) == 0
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("[{", "JSON invalide, ligne 1"),
+        ("", "fichier vide"),
+        ('{"title": "a"}\nnot json\n', "ligne 2 : JSON invalide"),
+        ("[1, \"two\"]", "enregistrement 1 : un objet JSON est attendu"),
+    ],
+)
+def test_import_refuses_a_bad_file(app, runner, tmp_path, content, message):
+    path = tmp_path / "bad.json"
+    path.write_text(content)
+    result = runner.invoke(args=["import", str(path)])
+    assert result.exit_code != 0
+    assert message in result.output
+    assert count(app, Example) == 0
+
+
+def test_import_missing_file(runner, tmp_path):
+    result = runner.invoke(args=["import", str(tmp_path / "absent.json")])
+    assert result.exit_code != 0
+    assert "fichier introuvable" in result.output
+
+
+def test_departement_alone_adds_its_region(app, runner, record, tmp_path):
+    path = write_json(tmp_path / "in.json", [record(regions=[], departements=["2A", "974"])])
+    assert runner.invoke(args=["import", path]).exit_code == 0
+    with app.app_context():
+        example = db.session.scalar(sa.select(Example))
+        assert example.regions == ["94", "04"]
+
+
+def test_export_then_import_gives_an_identical_catalogue(app, runner, demo, tmp_path, monkeypatch):
+    backup = tmp_path / "backup.json"
+    result = runner.invoke(args=["export", str(backup)])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        before = [backup_record(e) for e in db.session.scalars(sa.select(Example).order_by(Example.id))]
+
+    (tmp_path / "restore").mkdir()
+    other = create_app(settings_for(tmp_path / "restore"))
+    with other.app_context():
+        upgrade(directory=other.extensions["migrate"].directory)
+    restore = other.test_cli_runner().invoke(args=["import", str(backup)])
+    assert restore.exit_code == 0, restore.output
+    with other.app_context():
+        after = [backup_record(e) for e in db.session.scalars(sa.select(Example).order_by(Example.id))]
+        db.engine.dispose()
+    assert len(after) == len(before) == len(demo)
+    for old, new in zip(before, after, strict=True):
+        assert new == old
