@@ -107,7 +107,7 @@ def test_import_json_lines_as_pending(app, runner, record, tmp_path):
     ],
 )
 def test_import_refuses_a_bad_record_and_imports_nothing(app, runner, record, tmp_path, overrides, message):
-    path = write_json(tmp_path / "in.json", [record(), record(title="Deux", **overrides)])
+    path = write_json(tmp_path / "in.json", [record(), record(**{"title": "Deux", **overrides})])
     result = runner.invoke(args=["import", path])
     assert result.exit_code != 0
     assert "enregistrement 2 : " + message in result.output
