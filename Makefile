@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench install clean
+.PHONY: run test test-postgres bench install clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,12 @@ run: install
 
 test: install
 	$(PY) -m pytest
+
+# The whole suite again on a throwaway PostgreSQL server (Debian's package, installed when missing).
+test-postgres: install
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+		(apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql)
+	scripts/with-postgres.sh $(PY) -m pytest
 
 bench: install
 	$(PY) bench/search_bench.py

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import copy
 import json
+import os
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from catalogue import create_app
@@ -42,12 +45,28 @@ BASE_RECORD = {
 }
 
 
+# Set by scripts/with-postgres.sh (`make test-postgres`): every app gets a fresh PostgreSQL database.
+POSTGRES_URL = os.environ.get("CATALOGUE_TEST_POSTGRES_URL", "")
+
+
+def new_database_url(tmp_path: Path) -> str:
+    """Return the URL of an empty database for one test: SQLite under tmp_path, or PostgreSQL."""
+    if not POSTGRES_URL:
+        return f"sqlite:///{tmp_path / 'catalogue.sqlite'}"
+    name = f"test_{uuid.uuid4().hex[:16]}"
+    engine = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return sa.make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+
+
 def settings_for(tmp_path: Path, **overrides) -> dict:
     """Return the settings of a test app whose data lives under tmp_path."""
     config = {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'catalogue.sqlite'}",
+        "DATABASE_URL": new_database_url(tmp_path),
         "INDEX_DIR": str(tmp_path / "index"),
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
