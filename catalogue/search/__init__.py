@@ -1,5 +1,193 @@
-"""Full-text search over published examples (placeholder until the Whoosh module lands)."""
+"""Full-text search over published examples (Whoosh); the only package that imports whoosh.
+
+No Whoosh object leaves this package: callers get ids, counts and escaped snippets.
+
+- `search(req)`, `all_ids(req)`, `facet_counts()`, `similar(id)`: read the index of the current
+  app; they never raise for what a visitor typed, and answer `degraded=True` (or empty lists)
+  while the index is unavailable — searching again after the fault clears recovers.
+- `parse_args(args)` / `parse_args_strict(args)`: the query string of /exemples/ and the API.
+- The index follows the database through the outbox (see `sync`): any ORM change to an example
+  or its partners is applied right after the commit. Bulk `sa.update()` / `sa.delete()` emit no
+  ORM events: call `write_outbox(ids)` in the same transaction, or `rebuild()` afterwards.
+- `rebuild()` builds a new generation beside the live one and swaps it in atomically;
+  `check()` compares the index with the database; `status()` feeds /healthz.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+import sqlalchemy as sa
+from flask import current_app
+
+from . import sync
+from .engine import (
+    FacetValue,
+    Hit,
+    PageOutOfRange,
+    SearchResults,
+    degraded,
+    run_all_ids,
+    run_facet_counts,
+    run_search,
+    run_similar,
+)
+from .facets import FACETS, YEAR_RANGES, YEARS
+from .request import BadParameter, SearchRequest, parse_args, parse_args_strict
+from .schema import SCHEMA_VERSION
+from .store import IndexUnavailable, Store
+from .sync import CheckReport, write_outbox
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "FACETS", "SCHEMA_VERSION", "YEARS", "YEAR_RANGES", "BadParameter", "CheckReport",
+    "FacetValue", "Hit", "PageOutOfRange", "SearchRequest", "SearchResults", "all_ids",
+    "check", "facet_counts", "init_app", "parse_args", "parse_args_strict", "process_outbox",
+    "rebuild", "search", "similar", "status", "write_outbox",
+]
 
 
 def init_app(app) -> None:
-    pass
+    """Attach the index of app.config["INDEX_DIR"] to the app and bring it up to date.
+
+    At start-up a missing index, or one built for an older SCHEMA_VERSION, is rebuilt from the
+    database, then the outbox is applied. Nothing happens while the database has no tables
+    (before `init-db`); an unwritable index directory is logged and search degrades.
+    """
+    timeout = float(app.config.get("SEARCH_WRITE_TIMEOUT", 5.0))
+    store = Store(app.config["INDEX_DIR"], write_timeout=timeout)
+    app.extensions["search"] = store
+    sync.register_listeners()
+    with app.app_context():
+        try:
+            if not _tables_exist():
+                return
+            reason = store.needs_rebuild()
+            if reason:
+                log.info("search: rebuilding the index at start-up (%s)", reason)
+                sync.rebuild(store, if_needed=True)
+            else:
+                sync.process_outbox(store)
+        except Exception as exc:
+            store.last_error = repr(exc)
+            log.warning("search: index not ready at start-up: %r", exc)
+
+
+def search(req: SearchRequest) -> SearchResults:
+    """Search published examples; PageOutOfRange beyond the last page, never raises otherwise."""
+    return _attempt(lambda store: run_search(store, req), lambda: degraded(req))
+
+
+def all_ids(req: SearchRequest, limit: int | None = None) -> list[int]:
+    """Return the ids of every match in order, without pagination (exports, feeds)."""
+    return _attempt(lambda store: run_all_ids(store, req, limit), list)
+
+
+def similar(example_id: int, limit: int = 4) -> list[int]:
+    """Return up to `limit` published examples like this one (never itself)."""
+    return _attempt(lambda store: run_similar(store, int(example_id), limit), list)
+
+
+def facet_counts() -> dict[str, dict[str, int]]:
+    """Count published examples for every value of every facet, in taxonomy order."""
+    return _attempt(run_facet_counts, lambda: {
+        name: {code: 0 for code in facet.codes} for name, facet in FACETS.items()
+    })
+
+
+def rebuild() -> int:
+    """Build a fresh index from the database and swap it in; return the document count."""
+    return sync.rebuild(_store()) or 0
+
+
+def check() -> CheckReport:
+    """Compare the index with the database: missing, stale and orphaned example ids."""
+    return sync.check(_store())
+
+
+def process_outbox() -> int:
+    """Apply pending outbox rows if the writer lock can be had; return how many."""
+    return sync.process_outbox(_store())
+
+
+def status() -> dict:
+    """Report the index state for /healthz."""
+    store = _store()
+    info = {"ok": False, "documents": 0, "pending": 0,
+            "schema_version": store.schema_version() or 0, "error": None}
+    try:
+        info["pending"] = sync.pending()
+    except Exception as exc:
+        info["error"] = f"outbox unreadable: {exc!r}"
+    try:
+        info["documents"] = store.searcher().doc_count()
+    except Exception as exc:
+        info["error"] = str(exc)
+        return info
+    if info["schema_version"] != SCHEMA_VERSION:
+        info["error"] = f"index schema {info['schema_version']}, expected {SCHEMA_VERSION}"
+    info["ok"] = info["error"] is None
+    return info
+
+
+def _store() -> Store:
+    return current_app.extensions["search"]
+
+
+def _attempt(work, fallback):
+    """Run a read; on a fault retry once on a freshly opened index, then degrade."""
+    store = _store()
+    error: Exception | None = None
+    for _ in range(2):
+        try:
+            result = work(store)
+        except PageOutOfRange:
+            raise
+        except Exception as exc:
+            # A rebuild elsewhere may have removed the generation this thread had open.
+            store.forget()
+            error = exc
+            continue
+        if store.last_error is not None:
+            log.info("search: index available again")
+            store.last_error = None
+        return result
+    _unavailable(store, error)
+    return fallback()
+
+
+def _tables_exist() -> bool:
+    from ..extensions import db
+
+    inspector = sa.inspect(db.engine)
+    return inspector.has_table("example") and inspector.has_table("index_outbox")
+
+
+def _unavailable(store: Store, exc: Exception) -> None:
+    """Log an index fault once per kind, and start a rebuild when the index is gone or broken."""
+    message = str(exc) if isinstance(exc, IndexUnavailable) else repr(exc)
+    if store.last_error != message:
+        log.warning("search: index unavailable, searching degraded: %s", message)
+    store.last_error = message
+    store.forget()
+    if not isinstance(exc, IndexUnavailable) or store.rebuild_running():
+        return
+    if not store.rebuilding.acquire(blocking=False):
+        return
+    app = current_app._get_current_object()
+
+    def work() -> None:
+        try:
+            with app.app_context():
+                if store.needs_rebuild():
+                    sync.rebuild(store, if_needed=True)
+                store.last_error = None
+        except Exception as error:  # still broken (e.g. unwritable): the next search retries
+            log.warning("search: rebuild after a fault failed: %r", error)
+        finally:
+            store.rebuilding.release()
+
+    threading.Thread(target=work, name="search-rebuild", daemon=True).start()
+

@@ -1,0 +1,141 @@
+"""A search as the URL states it: parse the query string of /exemples/, the API, CSV and Atom."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from .facets import FACETS
+
+Q_MAX = 200
+PER_PAGE_MAX = 100
+PAGE_MAX = 10**6
+SORTS = {"pertinence": "pertinence", "recent": "date de publication", "titre": "titre"}
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+@dataclass
+class SearchRequest:
+    """What to search: words, facet filters (OR inside a facet, AND across), sort and page."""
+
+    q: str = ""
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    sort: str = "pertinence"
+    page: int = 1
+    per_page: int = 20
+
+    def active_filters(self) -> dict[str, tuple[str, ...]]:
+        """Return the non-empty filters, in facet order."""
+        return {name: self.filters[name] for name in FACETS if self.filters.get(name)}
+
+
+class BadParameter(ValueError):
+    """A query-string parameter the strict parser refuses; message is French."""
+
+    def __init__(self, name: str, message: str):
+        super().__init__(message)
+        self.name = name
+        self.message = message
+
+
+def clean(value: str) -> str:
+    """Normalise a parameter: NFC, control and invisible characters dropped, spaces collapsed."""
+    value = " ".join(unicodedata.normalize("NFC", value).split())  # tabs, newlines: spaces
+    return " ".join(_CONTROL.sub("", value).split())
+
+
+def parse_args(args) -> tuple[SearchRequest, list[str]]:
+    """Build a SearchRequest from a query string (MultiDict); never raise.
+
+    Return French messages for whatever was ignored or fixed (control characters are dropped
+    silently).
+    """
+    problems: list[tuple[str, str]] = []
+    request = _parse(args, problems)
+    return request, [message for _, message in problems]
+
+
+def parse_args_strict(args) -> SearchRequest:
+    """Build a SearchRequest, raising BadParameter on the first parameter it would have to fix."""
+    problems: list[tuple[str, str]] = []
+    request = _parse(args, problems)
+    if problems:
+        raise BadParameter(*problems[0])
+    return request
+
+
+def _parse(args, problems: list[tuple[str, str]]) -> SearchRequest:
+    q = " ".join(clean(str(v)) for v in _getlist(args, "q") if v).strip()
+    if len(q) > Q_MAX:
+        q = q[:Q_MAX].rstrip()
+        problems.append(("q", f"Recherche trop longue : seuls les {Q_MAX} premiers caractères "
+                              "sont pris en compte."))
+
+    filters: dict[str, tuple[str, ...]] = {}
+    for name, facet in FACETS.items():
+        chosen = set()
+        for raw in _getlist(args, name):
+            value = clean(str(raw))
+            if not value:
+                continue
+            if value in facet.codes:
+                chosen.add(value)
+            else:
+                problems.append((name, facet.unknown(value)))
+        if chosen:
+            filters[name] = tuple(code for code in facet.codes if code in chosen)
+
+    sort = "pertinence"
+    raw_sort = clean(str(_get(args, "tri") or ""))
+    if raw_sort:
+        if raw_sort in SORTS:
+            sort = raw_sort
+        else:
+            problems.append(("tri", f"Tri « {_short(raw_sort)} » inconnu : tri par pertinence."))
+
+    page = _number(args, "page", 1, problems)
+    per_page = 20
+    if _get(args, "per_page") is not None:
+        per_page = min(_number(args, "per_page", 20, problems), PER_PAGE_MAX)
+    return SearchRequest(q=q, filters=filters, sort=sort, page=page, per_page=per_page)
+
+
+def _number(args, name: str, default: int, problems: list[tuple[str, str]]) -> int:
+    raw = clean(str(_get(args, name) or ""))
+    what = "Numéro de page" if name == "page" else "Nombre de résultats par page"
+    if not raw:
+        return default
+    if not re.fullmatch(r"[0-9]+", raw):
+        problems.append((name, f"{what} invalide « {_short(raw)} » : {default} retenu."))
+        return default
+    if len(raw) > 9:
+        # Far beyond any last page: the search answers "page not found".
+        return PAGE_MAX if name == "page" else default
+    value = int(raw)
+    if value < 1:
+        problems.append((name, f"{what} invalide « {raw} » : {default} retenu."))
+        return default
+    return value
+
+
+def _get(args, name: str):
+    try:
+        return args.get(name)
+    except Exception:  # a mapping that is not a MultiDict
+        return None
+
+
+def _getlist(args, name: str) -> list:
+    getlist = getattr(args, "getlist", None)
+    if getlist is not None:
+        return list(getlist(name))
+    value = _get(args, name)
+    if value is None:
+        return []
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+def _short(value: str) -> str:
+    return value if len(value) <= 40 else value[:39] + "…"
