@@ -96,6 +96,10 @@ def export_command(file: Path) -> None:
 def init_app(app: Flask) -> None:
     for command in (init_db_command, load_demo_command, import_command, export_command):
         app.cli.add_command(command)
+    from .search.commands import COMMANDS as search_commands
+
+    for command in search_commands:
+        app.cli.add_command(command)
 
 
 def main() -> None:
