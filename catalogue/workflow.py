@@ -12,28 +12,29 @@ from .taxonomy import STATES
 @dataclass(frozen=True)
 class Action:
     code: str
-    label: str  # French, as shown on buttons and in the journal
+    label: str  # French, the verb on buttons: "Publier"
     sources: tuple[str | None, ...]
     target: str | None  # None: the state does not change
     needs_comment: bool = False
     by_submitter: bool = False
+    done: str = ""  # French, what the journal says happened: "Publié"
 
 
 ACTIONS: dict[str, Action] = {
     a.code: a
     for a in (
-        Action("submit", "Proposé", (None,), "pending", by_submitter=True),
-        Action("resubmit", "Corrigé et proposé à nouveau", ("changes_requested",), "pending",
-               by_submitter=True),
-        Action("approve", "Publier", ("pending",), "published"),
-        Action("reject", "Refuser", ("pending",), "rejected", needs_comment=True),
+        Action("submit", "Proposer", (None,), "pending", by_submitter=True, done="Proposé"),
+        Action("resubmit", "Proposer à nouveau", ("changes_requested",), "pending",
+               by_submitter=True, done="Corrigé et proposé à nouveau"),
+        Action("approve", "Publier", ("pending",), "published", done="Publié"),
+        Action("reject", "Refuser", ("pending",), "rejected", needs_comment=True, done="Refusé"),
         Action("request_changes", "Demander des modifications", ("pending",),
-               "changes_requested", needs_comment=True),
-        Action("archive", "Archiver", ("published",), "archived"),
-        Action("restore", "Republier", ("archived",), "published"),
-        Action("edit", "Modifié", ("pending", "changes_requested", "published", "rejected",
-                                    "archived"), None),
-        Action("import", "Importé", (None,), None),
+               "changes_requested", needs_comment=True, done="Modifications demandées"),
+        Action("archive", "Archiver", ("published",), "archived", done="Archivé"),
+        Action("restore", "Republier", ("archived",), "published", done="Republié"),
+        Action("edit", "Modifier", ("pending", "changes_requested", "published", "rejected",
+                                    "archived"), None, done="Modifié"),
+        Action("import", "Importer", (None,), None, done="Importé"),
     )
 }
 
@@ -49,6 +50,16 @@ DECISIONS: dict[str, tuple[str, ...]] = {
 
 class TransitionError(Exception):
     """A move the state machine does not allow; the message is French, for the user."""
+
+
+class VersionConflict(TransitionError):
+    """The example changed since the person looked at it: nothing was changed."""
+
+
+CONFLICT_MESSAGE = (
+    "Cet exemple a été modifié entre-temps (par une autre personne ou un autre onglet) : "
+    "relisez la version actuelle avant de décider."
+)
 
 
 def transition(
@@ -69,10 +80,7 @@ def transition(
     if move is None:
         raise TransitionError(f"Action inconnue : {action}.")
     if expected_version is not None and example.version != expected_version:
-        raise TransitionError(
-            "Cet exemple a été modifié entre-temps (par une autre personne ou un autre onglet) : "
-            "relisez la version actuelle avant de décider."
-        )
+        raise VersionConflict(CONFLICT_MESSAGE)
     current = example.state if example.id is not None else None
     if action == "import":
         current, target = None, to_state or "published"
@@ -87,6 +95,9 @@ def transition(
     if move.needs_comment and not comment:
         raise TransitionError("Un commentaire est nécessaire pour cette décision.")
     example.state = target
+    # Touch the row even when only partners or the journal change: the UPDATE bumps
+    # `version`, so a second decision taken on the old version is refused.
+    example.updated_at = utcnow()
     if target == "published" and (action == "approve" or example.published_at is None):
         example.published_at = utcnow()
     event = ModerationEvent(
