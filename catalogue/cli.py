@@ -16,7 +16,7 @@ from flask_migrate import upgrade
 from sqlalchemy.orm import selectinload
 
 from .extensions import db
-from .models import Example
+from .models import Example, User
 from .records import ImportRefused, add_examples, backup_record, read_records, validate_all
 
 DEMO_FILE = Path(__file__).with_name("demo") / "examples.json"
@@ -93,8 +93,44 @@ def export_command(file: Path) -> None:
     click.echo(f"{len(records)} exemple(s) exporté(s) dans {file}.")
 
 
+@click.command("create-user")
+@click.argument("email")
+@click.option("--role", type=click.Choice(User.ROLES), required=True, help="moderator or admin.")
+@click.option("--password-file", type=click.File("r", encoding="utf-8"),
+              help="Read the password from the first line of this file ('-': standard input).")
+@click.option("--name", default="", help="Display name shown to the other moderators.")
+@with_appcontext
+def create_user_command(email: str, role: str, password_file, name: str) -> None:
+    """Create a moderator or admin account (the password is asked twice, hidden)."""
+    from email_validator import EmailNotValidError, validate_email
+
+    from .forms import PASSWORD_MAX, PASSWORD_MIN
+
+    address = User.normalize_email(email)
+    try:
+        validate_email(address, check_deliverability=False)
+    except EmailNotValidError:
+        raise click.ClickException(f"adresse électronique invalide : {address}") from None
+    if db.session.scalar(sa.select(User.id).where(User.email == address)) is not None:
+        raise click.ClickException(f"un compte existe déjà pour {address}")
+    if password_file is not None:
+        password = password_file.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Mot de passe", hide_input=True, confirmation_prompt=(
+            "Confirmez le mot de passe"), err=True)
+    if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
+        raise click.ClickException(
+            f"le mot de passe doit compter entre {PASSWORD_MIN} et {PASSWORD_MAX} caractères")
+    user = User(email=address, role=role, display_name=name.strip())
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    click.echo(f"Compte {role} créé pour {address}.")
+
+
 def init_app(app: Flask) -> None:
-    for command in (init_db_command, load_demo_command, import_command, export_command):
+    for command in (init_db_command, load_demo_command, import_command, export_command,
+                    create_user_command):
         app.cli.add_command(command)
     from .search.commands import COMMANDS as search_commands
 
