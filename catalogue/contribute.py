@@ -1,10 +1,217 @@
-"""Contributors propose an example and follow it (placeholder routes; being written)."""
+"""Contributors propose an example, follow it with a private link and correct it when asked."""
 
-from flask import Blueprint, abort
+from __future__ import annotations
+
+import logging
+
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from . import mail, records, workflow
+from .extensions import csrf, db, limiter
+from .forms import SubmissionForm
+from .models import Example, ModerationEvent, hash_token
 
 bp = Blueprint("contribute", __name__)
+log = logging.getLogger(__name__)
 
 
+def _submit_limit() -> str:
+    return current_app.config["SUBMIT_RATE_LIMIT"]
+
+
+def _counts(response) -> bool:
+    # Accepted submissions and trapped robots count; a form sent back for corrections does not.
+    return response.status_code in (302, 303, 400)
+
+
+def apply_form(example: Example, data: dict) -> None:
+    """Copy a cleaned record, public and private fields, onto an example."""
+    records.apply_public_fields(example, data)
+    for name in records.PRIVATE_TEXT:
+        setattr(example, name, data.get(name, ""))
+    example.contact_public = bool(data.get("contact_public")) and bool(example.contact)
+
+
+def new_slug(title: str) -> str:
+    """Return a free slug for a new example's title."""
+    base = records.unique_slug(title, set())
+    taken = set(db.session.scalars(sa.select(Example.slug).where(Example.slug.startswith(base))))
+    return records.unique_slug(title, taken)
+
+
+def follow_url(token: str) -> str:
+    return url_for("contribute.follow", token=token, _external=True)
+
+
+def review_url(example: Example) -> str:
+    return url_for("moderation.review", example_id=example.id, _external=True)
+
+
+def _refused_as_spam():
+    log.warning("honeypot filled on %s from %s: nothing saved", request.path, request.remote_addr)
+    return render_template("contribute/spam.html"), 400
+
+
+def _form_page(template: str, form: SubmissionForm | None, status: int = 200, **context):
+    expired = form is not None and form.csrf_expired
+    response = make_response(
+        render_template(template, form=form, expired=expired, **context), status
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# The global CSRF check would answer a bare 400 page and lose what was typed: the form's own
+# csrf_token field refuses the POST instead, and the page is shown again, filled in.
 @bp.route("/proposer", methods=["GET", "POST"])
+@csrf.exempt
+@limiter.limit(_submit_limit, methods=["POST"], deduct_when=_counts)
 def submit():
-    abort(404)
+    form = SubmissionForm()
+    if request.method == "POST":
+        if form.is_spam:
+            return _refused_as_spam()
+        if form.add_partner.data:
+            form.add_partner_row()
+            return _form_page("contribute/submit.html", form, added=True)
+    data = form.cleaned() if form.validate_on_submit() else None
+    if data is None:
+        return _form_page("contribute/submit.html", form)
+
+    for attempt in range(3):
+        example = Example()
+        apply_form(example, data)
+        example.slug = new_slug(example.title)
+        token = example.new_follow_token()
+        workflow.transition(example, "submit")
+        db.session.add(example)
+        try:
+            db.session.commit()
+            break
+        except IntegrityError:  # the same title submitted at the same moment: pick another slug
+            db.session.rollback()
+            if attempt == 2:
+                raise
+    log.info("example %s submitted by %s", example.id, example.submitter_email)
+    session["follow_token"] = token
+    mail.send(
+        example.submitter_email,
+        "Votre proposition d’exemple a bien été reçue",
+        "submitted",
+        example=example,
+        link=follow_url(token),
+    )
+    mail.send(
+        mail.moderator_addresses(),
+        f"Nouvel exemple à modérer : {example.title}",
+        "to_moderate",
+        example=example,
+        link=review_url(example),
+        resubmitted=False,
+    )
+    return redirect(url_for("contribute.thanks"))
+
+
+@bp.get("/proposer/merci")
+def thanks():
+    token = session.get("follow_token")
+    response = make_response(
+        render_template("contribute/thanks.html", link=follow_url(token) if token else None)
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def latest_comment(example: Example) -> ModerationEvent | None:
+    """Return the moderator's latest message to the contributor, if any."""
+    for event in reversed(example.events):
+        if event.to_state in ("changes_requested", "rejected") and event.comment:
+            return event
+    return None
+
+
+@bp.route("/proposer/suivi/<token>", methods=["GET", "POST"])
+@csrf.exempt
+def follow(token: str):
+    example = db.session.scalar(
+        sa.select(Example).where(Example.follow_token_hash == hash_token(token))
+    )
+    if example is None:
+        abort(404)
+    editable = example.state == "changes_requested"
+    context = {
+        "example": example,
+        "token": token,
+        "comment": latest_comment(example),
+        "editable": editable,
+    }
+    if request.method == "GET":
+        form = SubmissionForm(obj=example) if editable else None
+        if form is not None:
+            form.version.data = example.version
+        return _form_page("contribute/follow.html", form, **context)
+
+    if not editable:
+        flash(
+            "Cet exemple n’attend pas de correction de votre part : rien n’a été modifié.",
+            "warning",
+        )
+        return redirect(url_for("contribute.follow", token=token))
+    form = SubmissionForm()
+    if form.is_spam:
+        return _refused_as_spam()
+    if form.add_partner.data:
+        form.add_partner_row()
+        return _form_page("contribute/follow.html", form, added=True, **context)
+    data = form.cleaned() if form.validate_on_submit() else None
+    if data is None:
+        return _form_page("contribute/follow.html", form, **context)
+    try:
+        with db.session.no_autoflush:
+            apply_form(example, data)
+            workflow.transition(
+                example,
+                "resubmit",
+                comment=form.note.data or "",
+                expected_version=form.version.data,
+            )
+        db.session.commit()
+    except (workflow.TransitionError, StaleDataError) as exc:
+        db.session.rollback()
+        message = (
+            str(exc) if isinstance(exc, workflow.TransitionError) else workflow.CONFLICT_MESSAGE
+        )
+        form.refused.append(message)
+        example = db.session.get(Example, example.id)
+        form.version.data = example.version
+        context.update(example=example, editable=example.state == "changes_requested")
+        return _form_page("contribute/follow.html", form, 409, **context)
+    log.info("example %s resubmitted by its contributor", example.id)
+    mail.send(
+        mail.moderator_addresses(),
+        f"Exemple corrigé à relire : {example.title}",
+        "to_moderate",
+        example=example,
+        link=review_url(example),
+        resubmitted=True,
+    )
+    flash(
+        "Merci : vos corrections sont envoyées. L’exemple attend de nouveau la relecture "
+        "de la modération.",
+        "success",
+    )
+    return redirect(url_for("contribute.follow", token=token))

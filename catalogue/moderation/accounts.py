@@ -1,0 +1,151 @@
+"""Accounts: one's own password, and the admins' management of users."""
+
+from __future__ import annotations
+
+import logging
+
+import sqlalchemy as sa
+from flask import (
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_user
+
+from ..extensions import db
+from ..forms import (
+    ROLES,
+    EmptyForm,
+    OwnPasswordForm,
+    UserCreateForm,
+    UserPasswordForm,
+    UserRoleForm,
+)
+from ..models import User
+from .blueprint import admin_required, bp
+
+log = logging.getLogger(__name__)
+
+
+@bp.route("/mot-de-passe", methods=["GET", "POST"])
+def password():
+    """Change one's own password; the person's other sessions end, this one goes on."""
+    form = OwnPasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        if not user.check_password(form.current.data):
+            form.current.errors.append("Mot de passe actuel incorrect.")
+        else:
+            user.set_password(form.password.data)
+            db.session.commit()
+            login_user(user)  # this session carries the new nonce; the others no longer match
+            log.info("%s changed their password", user.email)
+            flash("Mot de passe changé. Vos autres sessions sont fermées.", "success")
+            return redirect(url_for("moderation.queue"))
+    return render_template("moderation/password.html", form=form)
+
+
+def _active_admins() -> int:
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count(User.id)).where(User.role == "admin", User.active)
+        )
+        or 0
+    )
+
+
+@bp.route("/utilisateurs", methods=["GET", "POST"])
+@admin_required
+def users():
+    form = UserCreateForm()
+    if form.validate_on_submit():
+        user = User(
+            email=User.normalize_email(form.email.data),
+            display_name=form.display_name.data or "",
+            role=form.role.data,
+        )
+        user.set_password(form.password.data)
+        db.session.add(user)
+        db.session.commit()
+        log.info("%s created the %s account %s", current_user.email, user.role, user.email)
+        flash(f"Compte créé pour {user.email}.", "success")
+        return redirect(url_for("moderation.users"))
+    accounts = db.session.scalars(sa.select(User).order_by(User.email)).all()
+    status = 400 if form.errors else 200
+    return render_template(
+        "moderation/users.html", form=form, accounts=accounts, roles=ROLES, action_form=EmptyForm()
+    ), status
+
+
+def _change_user(user_id: int) -> User:
+    user = db.get_or_404(User, user_id)
+    if not EmptyForm().validate():
+        abort(400)
+    return user
+
+
+@bp.post("/utilisateurs/<int:user_id>/activation")
+@admin_required
+def user_active(user_id: int):
+    user = _change_user(user_id)
+    activate = request.form.get("active") == "1"
+    if not activate and user.id == current_user.id:
+        flash("Vous ne pouvez pas désactiver votre propre compte.", "error")
+    elif not activate and user.is_admin and user.active and _active_admins() <= 1:
+        flash("C’est le dernier compte d’administration actif : il reste actif.", "error")
+    else:
+        user.active = activate
+        if not activate:
+            user.end_sessions()
+        db.session.commit()
+        log.info(
+            "%s %s the account %s",
+            current_user.email,
+            "reactivated" if activate else "deactivated",
+            user.email,
+        )
+        flash(f"Compte {user.email} {'réactivé' if activate else 'désactivé'}.", "success")
+    return redirect(url_for("moderation.users"))
+
+
+@bp.post("/utilisateurs/<int:user_id>/role")
+@admin_required
+def user_role(user_id: int):
+    user = db.get_or_404(User, user_id)
+    form = UserRoleForm()
+    if not form.validate():
+        abort(400)
+    if user.is_admin and form.role.data != "admin" and user.active and _active_admins() <= 1:
+        flash("C’est le dernier compte d’administration actif : son rôle ne change pas.", "error")
+    else:
+        user.role = form.role.data
+        db.session.commit()
+        log.info("%s gave %s the role %s", current_user.email, user.email, user.role)
+        flash(
+            f"Rôle de {user.email} : {'administration' if user.is_admin else 'modération'}.",
+            "success",
+        )
+    return redirect(url_for("moderation.users"))
+
+
+@bp.route("/utilisateurs/<int:user_id>/mot-de-passe", methods=["GET", "POST"])
+@admin_required
+def user_password(user_id: int):
+    """Set a new password for an account; every session of that account ends."""
+    user = db.get_or_404(User, user_id)
+    form = UserPasswordForm()
+    if form.validate_on_submit():
+        user.set_password(form.password.data)
+        db.session.commit()
+        if user.id == current_user.id:
+            login_user(user)
+        log.info("%s reset the password of %s", current_user.email, user.email)
+        flash(
+            f"Nouveau mot de passe enregistré pour {user.email} ; ses sessions sont fermées.",
+            "success",
+        )
+        return redirect(url_for("moderation.users"))
+    return render_template("moderation/user_password.html", form=form, account=user)

@@ -1,0 +1,258 @@
+"""The queue, the review of one example, decisions and edits."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import sqlalchemy as sa
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
+
+from .. import mail, taxonomy, workflow
+from ..contribute import apply_form, follow_url
+from ..extensions import db
+from ..forms import (
+    DecisionForm,
+    EmptyForm,
+    ModerationEditForm,
+    QueueFilterForm,
+)
+from ..models import Example
+from .blueprint import bp, get_example
+from .diff import resubmission_changes
+
+log = logging.getLogger(__name__)
+
+
+def notify_submitter(example: Example, action: str, comment: str, token: str | None) -> None:
+    """Tell the contributor what was decided, with the moderator's comment."""
+    if action not in ("approve", "reject", "request_changes") or not example.submitter_email:
+        return
+    subjects = {
+        "approve": "Votre exemple est publié",
+        "reject": "Votre proposition d’exemple n’a pas été retenue",
+        "request_changes": "Votre proposition d’exemple : des modifications sont demandées",
+    }
+    mail.send(
+        example.submitter_email,
+        subjects[action],
+        f"decision_{action}",
+        example=example,
+        comment=comment,
+        link=follow_url(token) if token else None,
+        public_url=url_for("public.example", slug=example.slug, _external=True),
+    )
+
+
+# --- the queue -----------------------------------------------------------------------------
+
+
+def _search(stmt, q: str):
+    if not q:
+        return stmt
+    pattern = "%" + re.sub(r"([\\%_])", r"\\\1", q) + "%"
+    return stmt.where(
+        sa.or_(
+            Example.title.ilike(pattern, escape="\\"),
+            Example.summary.ilike(pattern, escape="\\"),
+            Example.submitter_organisation.ilike(pattern, escape="\\"),
+        )
+    )
+
+
+@bp.get("/")
+def queue():
+    form = QueueFilterForm(request.args)
+    q = (form.q.data or "") if form.validate() else ""
+    state = request.args.get("etat", "pending")
+    if state not in taxonomy.STATES:
+        state = "pending"
+    counts = dict(
+        db.session.execute(
+            _search(sa.select(Example.state, sa.func.count(Example.id)), q).group_by(Example.state)
+        ).all()
+    )
+    stmt = _search(sa.select(Example).where(Example.state == state), q)
+    if state in ("pending", "changes_requested"):
+        stmt = stmt.order_by(Example.created_at, Example.id)  # oldest waiting first
+    else:
+        stmt = stmt.order_by(Example.updated_at.desc(), Example.id.desc())
+    page = db.paginate(
+        stmt,
+        page=request.args.get("page", 1, type=int),
+        per_page=current_app.config["PER_PAGE"],
+        error_out=False,
+    )
+    return render_template(
+        "moderation/queue.html",
+        form=form,
+        q=q,
+        state=state,
+        counts=counts,
+        page=page,
+        bulk=EmptyForm(),
+    )
+
+
+@bp.post("/publier")
+def bulk_approve():
+    """Approve the checked examples, each through the state machine, each in its transaction."""
+    form = EmptyForm()
+    if not form.validate():
+        abort(400)
+    done, refused = [], []
+    for value in request.form.getlist("ids")[: current_app.config["PER_PAGE"] * 5]:
+        example_id, _, version = value.partition(":")
+        if not (example_id.isdigit() and version.isdigit()):
+            continue
+        example = db.session.get(Example, int(example_id))
+        if example is None:
+            continue
+        title = example.title
+        try:
+            workflow.transition(
+                example,
+                "approve",
+                actor=current_user._get_current_object(),
+                expected_version=int(version),
+            )
+            db.session.commit()
+        except (workflow.TransitionError, StaleDataError) as exc:
+            db.session.rollback()
+            message = (
+                str(exc) if isinstance(exc, workflow.TransitionError) else workflow.CONFLICT_MESSAGE
+            )
+            refused.append(f"« {title} » : {message}")
+            continue
+        log.info("%s approved example %s (bulk)", current_user.email, example.id)
+        notify_submitter(example, "approve", "", None)
+        done.append(example)
+    if done:
+        flash(f"{len(done)} exemple(s) publié(s).", "success")
+    for message in refused:
+        flash(message, "error")
+    if not done and not refused:
+        flash("Cochez au moins un exemple à publier.", "warning")
+    return redirect(url_for("moderation.queue", etat="pending", q=request.form.get("q") or None))
+
+
+def _review_page(
+    example: Example,
+    form: DecisionForm | None = None,
+    status: int = 200,
+    conflict: str | None = None,
+):
+    if form is None:
+        form = DecisionForm(version=example.version)
+    decisions = [workflow.ACTIONS[code] for code in workflow.DECISIONS.get(example.state, ())]
+    return render_template(
+        "moderation/review.html",
+        example=example,
+        form=form,
+        decisions=decisions,
+        resubmission=resubmission_changes(example),
+        conflict=conflict,
+        actions=workflow.ACTIONS,
+    ), status
+
+
+@bp.get("/exemples/<int:example_id>")
+def review(example_id: int):
+    return _review_page(get_example(example_id))
+
+
+@bp.post("/exemples/<int:example_id>/decision")
+def decide(example_id: int):
+    example = get_example(example_id)
+    form = DecisionForm()
+    if not form.validate():
+        if form.errors.keys() - {"comment"}:
+            abort(400)
+        form.version.data = example.version
+        return _review_page(example, form, 400)
+    action, comment = form.action.data, form.comment.data or ""
+    token = None
+    try:
+        if form.version.data != example.version:
+            raise workflow.VersionConflict(workflow.CONFLICT_MESSAGE)
+        if action not in workflow.DECISIONS.get(example.state, ()):
+            raise workflow.TransitionError(
+                f"Cette décision n’est pas possible pour un exemple dans l’état "
+                f"« {taxonomy.STATES.label(example.state)} »."
+            )
+        with db.session.no_autoflush:
+            workflow.transition(
+                example,
+                action,
+                actor=current_user._get_current_object(),
+                comment=comment,
+                expected_version=form.version.data,
+            )
+            if action == "request_changes":
+                token = example.new_follow_token()  # the mailed link replaces the previous one
+        db.session.commit()
+    except (workflow.TransitionError, StaleDataError) as exc:
+        db.session.rollback()
+        message = (
+            str(exc) if isinstance(exc, workflow.TransitionError) else workflow.CONFLICT_MESSAGE
+        )
+        example = get_example(example_id)
+        form.version.data = example.version
+        return _review_page(example, form, 409, conflict=message)
+    log.info("%s: %s on example %s", current_user.email, action, example.id)
+    notify_submitter(example, action, comment, token)
+    flash(f"« {example.title} » : {workflow.ACTIONS[action].done.lower()}.", "success")
+    if action in ("archive", "restore"):
+        return redirect(url_for("moderation.review", example_id=example.id))
+    return redirect(url_for("moderation.queue"))
+
+
+@bp.route("/exemples/<int:example_id>/modifier", methods=["GET", "POST"])
+def edit(example_id: int):
+    example = get_example(example_id)
+    if request.method == "GET":
+        form = ModerationEditForm(obj=example)
+        return render_template("moderation/edit.html", example=example, form=form)
+    form = ModerationEditForm()
+    if form.add_partner.data:
+        form.add_partner_row()
+        return render_template("moderation/edit.html", example=example, form=form, added=True)
+    data = form.cleaned() if form.validate_on_submit() else None
+    if data is None:
+        return render_template("moderation/edit.html", example=example, form=form), 400
+    try:
+        with db.session.no_autoflush:
+            apply_form(example, data)
+            workflow.transition(
+                example,
+                "edit",
+                actor=current_user._get_current_object(),
+                comment=form.note.data or "",
+                expected_version=form.version.data,
+            )
+        db.session.commit()
+    except (workflow.TransitionError, StaleDataError) as exc:
+        db.session.rollback()
+        message = (
+            str(exc) if isinstance(exc, workflow.TransitionError) else workflow.CONFLICT_MESSAGE
+        )
+        form.refused.append(
+            message + " Vos modifications n’ont pas été enregistrées : "
+            "recopiez-les après avoir rechargé la page."
+        )
+        return render_template(
+            "moderation/edit.html", example=get_example(example_id), form=form
+        ), 409
+    log.info("%s edited example %s", current_user.email, example.id)
+    flash("Modifications enregistrées.", "success")
+    return redirect(url_for("moderation.review", example_id=example.id))
