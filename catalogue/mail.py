@@ -52,8 +52,12 @@ def send(to: str | Iterable[str], subject: str, template: str, **context) -> boo
                 smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD", ""))
             smtp.send_message(message)
     except (OSError, smtplib.SMTPException):
-        log.exception("could not send mail %r to %s through %s", template, ", ".join(recipients),
-                      config["MAIL_SERVER"])
+        log.exception(
+            "could not send mail %r to %s through %s",
+            template,
+            ", ".join(recipients),
+            config["MAIL_SERVER"],
+        )
         return False
     log.info("mail %r sent to %s", template, ", ".join(recipients))
     return True
