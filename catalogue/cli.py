@@ -17,7 +17,15 @@ from sqlalchemy.orm import selectinload
 
 from .extensions import db
 from .models import Example, User
-from .records import ImportRefused, add_examples, backup_record, read_records, validate_all
+from .records import (
+    PUBLIC_FIELDS,
+    ImportRefused,
+    add_examples,
+    backup_record,
+    public_record,
+    read_records,
+    validate_all,
+)
 
 DEMO_FILE = Path(__file__).with_name("demo") / "examples.json"
 
@@ -52,22 +60,64 @@ def load_demo_command(if_empty: bool) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--state", type=click.Choice(["published", "pending"]), default=None,
               help="State of the imported examples (default: published, or as the file says).")
+@click.option("--dry-run", is_flag=True, help="Check the file and report; write nothing.")
 @with_appcontext
-def import_command(file: Path, state: str | None) -> None:
-    """Import examples from a JSON, JSON Lines or CSV file: all of them or none."""
+def import_command(file: Path, state: str | None, dry_run: bool) -> None:
+    """Import examples from a JSON, JSON Lines or CSV file: all of them or none.
+
+    Examples whose public fields are exactly those of an existing example are skipped.
+    """
+    where = "ligne" if file.suffix.lower() == ".csv" else "enregistrement"
     try:
         cleaned = validate_all(read_records(file))
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     except ImportRefused as refused:
         for problem in refused.problems:
-            click.echo(str(problem), err=True)
+            click.echo(f"{where} {problem.position} : {problem.message}", err=True)
         raise click.ClickException(
             f"{len(refused.problems)} problème(s) : rien n’a été importé."
         ) from None
-    add_examples(cleaned, state=state)
+    fresh, duplicates = _skip_duplicates(cleaned)
+    for position, existing in duplicates:
+        click.echo(f"{where} {position} : identique à l’exemple existant n° {existing.id} "
+                   f"« {existing.title} », ignoré.")
+    skipped = f" {len(duplicates)} doublon(s) ignoré(s)." if duplicates else ""
+    if dry_run:
+        click.echo(f"Vérification seule : {len(fresh)} exemple(s) à importer.{skipped} "
+                   "Rien n’a été écrit.")
+        return
+    add_examples(fresh, state=state)
     db.session.commit()
-    click.echo(f"{len(cleaned)} exemple(s) importé(s).")
+    click.echo(f"{len(fresh)} exemple(s) importé(s).{skipped}")
+
+
+def _skip_duplicates(cleaned: list[tuple[int, dict]]) -> tuple[list, list[tuple[int, Example]]]:
+    """Split cleaned records into new ones and (position, example) for those already present.
+
+    A record whose partners have no role (CSV cannot write one) is compared without roles.
+    """
+
+    def key(record: dict, roles: bool = True) -> str:
+        fields = {k: record.get(k) for k in PUBLIC_FIELDS}
+        if not roles:
+            fields["partners"] = [(p["name"], p["kind"]) for p in record["partners"]]
+        return json.dumps(fields, sort_keys=True)
+
+    examples = db.session.scalars(sa.select(Example).options(selectinload(Example.partners)))
+    existing: dict[str, Example] = {}
+    for example in examples:
+        record = public_record(example)
+        existing.setdefault(key(record), example)
+        existing.setdefault(key(record, roles=False), example)
+    fresh, duplicates = [], []
+    for position, data in cleaned:
+        same = existing.get(key(data, roles=any(p["role"] for p in data["partners"])))
+        if same is None:
+            fresh.append((position, data))
+        else:
+            duplicates.append((position, same))
+    return fresh, duplicates
 
 
 @click.command("export")
