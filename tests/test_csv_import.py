@@ -223,6 +223,37 @@ def test_one_bad_row_among_a_thousand_imports_nothing(app, runner, tmp_path):
 # --- template and round trip ---------------------------------------------------------------
 
 
+def test_the_template_downloads_with_one_filled_example(client):
+    response = client.get("/api/modele-import.csv")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Disposition"].startswith("attachment; filename=")
+    text = response.get_data().decode("utf-8")
+    assert text.startswith("\ufeff" + ";".join(PUBLIC_FIELDS) + "\r\n")
+    [(line, record)] = read_csv(text)
+    assert record["title"] == TEMPLATE_RECORD["title"]
+    validate_all([(line, record)])
+
+
+def test_the_template_imports(app, client, runner, tmp_path):
+    path = tmp_path / "modele.csv"
+    path.write_bytes(client.get("/api/modele-import.csv").get_data())
+    result = runner.invoke(args=["import", str(path), "--state", "pending"])
+    assert result.exit_code == 0, result.output
+    assert count(app) == 1
+
+
+def test_the_catalogue_export_imports_back_as_duplicates(app, client, runner, tmp_path,
+                                                          make_example):
+    make_example(title="=Formule piégée", summary="-moins au début")
+    make_example(title="Une cantine solidaire", regions=["76"], departements=["31"])
+    path = tmp_path / "export.csv"
+    path.write_bytes(client.get("/exemples.csv").get_data())
+    result = runner.invoke(args=["import", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "0 exemple(s) importé(s). 2 doublon(s) ignoré(s)." in result.output
+
+
 def test_write_then_read_keeps_the_public_record():
     [(_, record)] = read_csv(write_csv([TEMPLATE_RECORD]))
     assert record == TEMPLATE_RECORD

@@ -1,0 +1,178 @@
+"""Open data at the site's root: CSV and JSON exports of a search, its Atom feed, JSON-LD."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+from xml.etree import ElementTree as ET
+
+from flask import Blueprint, Response, request, url_for
+
+from . import search, taxonomy
+from .api import example_data, iso, load_published
+from .csvformat import write_csv
+from .models import Example, utcnow
+from .records import PUBLIC_FIELDS
+from .search import FACETS
+
+bp = Blueprint("exports", __name__)
+
+FEED_SIZE = 50
+CSV_COLUMNS = ("id", "url", *PUBLIC_FIELDS, "published_at")
+ATOM = "http://www.w3.org/2005/Atom"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+# Characters XML 1.0 cannot carry, even escaped.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def searched_examples() -> list[Example]:
+    """Return every published example the current catalogue search shows, in its order."""
+    req, _ = search.parse_args(request.args)
+    return load_published(search.all_ids(req))
+
+
+def download(body: str | bytes, mimetype: str, extension: str) -> Response:
+    response = Response(body, mimetype=mimetype)
+    day = utcnow().date().isoformat()
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=exemples-alliances-{day}.{extension}"
+    )
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@bp.get("/exemples.csv")
+def csv():
+    records = [example_data(e) for e in searched_examples()]
+    return download(write_csv(records, CSV_COLUMNS), "text/csv", "csv")
+
+
+@bp.get("/exemples.json")
+def json_export():
+    data = [example_data(e) for e in searched_examples()]
+    return download(json.dumps(data, ensure_ascii=False, indent=1), "application/json", "json")
+
+
+# --- Atom ----------------------------------------------------------------------------------
+
+
+@bp.get("/flux.atom")
+def atom():
+    req, _ = search.parse_args(request.args)
+    results = search.search(replace(req, sort="recent", page=1, per_page=FEED_SIZE))
+    examples = load_published(results.ids())
+    params = {k: request.args.getlist(k) for k in request.args if k not in ("page", "tri")}
+    response = Response(
+        feed(examples, self_url=url_for("exports.atom", **params, _external=True),
+             page_url=url_for("public.catalogue", **params, tri="recent", _external=True),
+             title=feed_title(req)),
+        mimetype="application/atom+xml",
+    )
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def feed_title(req: search.SearchRequest) -> str:
+    words = [f"« {req.q} »"] if req.q else []
+    for name, values in req.active_filters().items():
+        words.extend(label_of(name, value) for value in values)
+    title = "Catalogue des alliances : derniers exemples publiés"
+    return f"{title} – {', '.join(words)}" if words else title
+
+
+def label_of(name: str, value: str) -> str:
+    """Return the French label of a filter value (the code when it has none)."""
+    return FACETS[name].label(value) if name in FACETS else value
+
+
+def feed(examples: list[Example], *, self_url: str, page_url: str, title: str) -> bytes:
+    """Write an Atom 1.0 feed of examples."""
+    # Plain tag names under an xmlns attribute: no prefix, and no global namespace registry.
+    root = ET.Element("feed", {"xmlns": ATOM, XML_LANG: "fr"})
+    _add(root, "id", self_url)
+    _add(root, "title", title)
+    updated = max((_changed(e) for e in examples), default=None) or utcnow()
+    _add(root, "updated", _atom_time(updated))
+    _add(root, "link", rel="self", type="application/atom+xml", href=self_url)
+    _add(root, "link", rel="alternate", type="text/html", href=page_url)
+    author = _add(root, "author")
+    _add(author, "name", "Catalogue des alliances")
+    _add(root, "generator", "Catalogue des alliances")
+    host = urlsplit(self_url).hostname or "localhost"
+    for example in examples:
+        entry = _add(root, "entry")
+        published = example.published_at or example.created_at
+        # A tag URI, not the page address: it outlives a change of slug.
+        _add(entry, "id", f"tag:{host},{published.date().isoformat()}:exemple:{example.id}")
+        _add(entry, "title", example.title)
+        _add(entry, "link", rel="alternate", type="text/html",
+             href=url_for("public.example", slug=example.slug, _external=True))
+        _add(entry, "published", _atom_time(published))
+        _add(entry, "updated", _atom_time(_changed(example)))
+        _add(entry, "summary", example.summary, type="text")
+        for code in example.objectives:
+            _add(entry, "category", term=code, label=taxonomy.OBJECTIVES.label(code),
+                 scheme=url_for("public.framework", _external=True))
+        for code in example.themes:
+            _add(entry, "category", term=code, label=taxonomy.THEMES.label(code))
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def _add(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:
+    element = ET.SubElement(parent, tag,
+                            {k: _NOT_XML.sub("", v) for k, v in attributes.items()})
+    if text is not None:
+        element.text = _NOT_XML.sub("", text)
+    return element
+
+
+def _changed(example: Example) -> datetime:
+    times = [t for t in (example.published_at, example.updated_at) if t is not None]
+    return max(times, default=example.created_at)
+
+
+def _atom_time(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+# --- schema.org ----------------------------------------------------------------------------
+
+
+@bp.app_template_global()
+def example_jsonld(example: Example) -> dict[str, Any]:
+    """Return the schema.org description of an example, for a JSON-LD script in its page."""
+    places = [{"@type": "Place", "name": example.locality}] if example.locality else []
+    places += [{"@type": "Place", "name": taxonomy.DEPARTEMENTS.label(c), "identifier": c}
+               for c in example.departements]
+    places += [{"@type": "Place", "name": taxonomy.REGIONS.label(c)} for c in example.regions]
+    keywords = [taxonomy.OBJECTIVES.label(c) for c in example.objectives]
+    keywords += [taxonomy.THEMES.label(c) for c in example.themes]
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "CreativeWork",
+        "name": example.title,
+        "description": example.summary,
+        "url": url_for("public.example", slug=example.slug, _external=True),
+        "inLanguage": "fr",
+        "keywords": keywords,
+        "spatialCoverage": places,
+        "contributor": [
+            {"@type": "Organization", "name": p.name,
+             "description": taxonomy.PARTNER_KINDS.label(p.kind)}
+            for p in example.partners
+        ],
+        "isPartOf": {"@type": "WebSite", "name": "Catalogue des alliances",
+                     "url": url_for("public.home", _external=True)},
+    }
+    if example.published_at:
+        data["datePublished"] = iso(example.published_at)
+        data["dateModified"] = iso(_changed(example))
+    if example.start_year:
+        data["temporalCoverage"] = f"{example.start_year}/.."
+    if example.website:
+        data["sameAs"] = example.website
+    return data
