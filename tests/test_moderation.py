@@ -381,6 +381,22 @@ def test_edit_any_field_keeps_the_state(app, client, moderator, make_example):
     assert client.get(f"/exemples/{example.slug}").status_code == 200
 
 
+def test_an_imported_example_without_submitter_can_be_edited(app, moderator, make_example):
+    example = make_example(state="published")  # imported: no submitter details
+    page = moderator.get(f"/moderation/exemples/{example.id}/modifier").get_data(as_text=True)
+    assert 'autocomplete="name"' not in page and 'autocomplete="email"' not in page
+    data = form_data(
+        title="Titre revu",
+        version=hidden(page, "version"),
+        submitter_name="",
+        submitter_email="",
+        submitter_organisation="",
+    )
+    response = moderator.post(f"/moderation/exemples/{example.id}/modifier", data=data)
+    assert response.status_code == 302
+    assert fresh(app, example.id).title == "Titre revu"
+
+
 def test_edit_with_errors_or_an_old_version_changes_nothing(app, moderator, make_example):
     example = make_example(state="pending")
     html = moderator.post(

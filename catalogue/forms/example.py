@@ -458,3 +458,18 @@ class ModerationEditForm(ExampleForm):
         rows=2,
         description="Facultatif : ce qui a été changé et pourquoi (visible dans le journal).",
     )
+    # Imported examples may have no submitter; and a moderator's browser must not fill in
+    # the moderator's own name and address here.
+    submitter_name = text("Nom de la personne qui a proposé", NAME_MAX)
+    submitter_email = EmailField(
+        "Son adresse électronique",
+        filters=[strip],
+        validators=[
+            Optional(),
+            Length(max=EMAIL_MAX, message=too_long(EMAIL_MAX)),
+            Email("Adresse électronique invalide.", check_deliverability=False),
+        ],
+        render_kw={"maxlength": EMAIL_MAX, "autocomplete": "off"},
+        description="Les décisions lui sont envoyées à cette adresse.",
+    )
+    submitter_organisation = text("Son organisation", NAME_MAX)
