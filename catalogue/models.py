@@ -1,4 +1,4 @@
-"""Database models: examples with their partners, moderation events, users, the index outbox."""
+"""Database models: examples and partners, moderation events, users, index outbox, alerts."""
 
 from __future__ import annotations
 
@@ -226,6 +226,28 @@ class IndexOutbox(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     example_id: Mapped[int] = mapped_column(index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Alert(db.Model):
+    """A saved search whose newly published examples are mailed to someone who asked for them.
+
+    The address serves this purpose only: the row is deleted on unsubscribe.
+    """
+
+    __tablename__ = "alert"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(EMAIL_MAX), index=True)
+    # The catalogue search, as a normalised query string without page or sort.
+    query: Mapped[str] = mapped_column(sa.Text, default="")
+    # Hash of the token in the confirmation and unsubscribe links.
+    token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def __repr__(self) -> str:
+        return f"<Alert {self.id} {'confirmed' if self.confirmed_at else 'pending'}>"
 
 
 def hash_token(token: str) -> str:

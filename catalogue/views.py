@@ -88,9 +88,9 @@ def init_app(app: Flask) -> None:
         n = int(app.config["PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
-    from . import api, auth, contribute, exports, moderation, public
+    from . import alerts, api, auth, contribute, exports, moderation, public
 
-    for module in (public, contribute, auth, moderation, api, exports):
+    for module in (public, contribute, auth, moderation, api, exports, alerts):
         app.register_blueprint(module.bp)
 
     app.jinja_env.globals.update(

@@ -127,11 +127,13 @@ def test_exports_ignore_bad_parameters_like_the_page(client, catalogue):
     assert len(read_csv(response)) == 27
 
 
-def test_catalogue_page_links_to_exports_and_feed(client, catalogue):
+def test_catalogue_page_links_to_exports_feed_and_alerts(client, catalogue):
     page = client.get("/exemples/?region=53&tri=titre&page=2").get_data(as_text=True)
     assert 'href="/exemples.csv?region=53&amp;tri=titre"' in page
     assert 'href="/exemples.json?region=53&amp;tri=titre"' in page
     assert 'href="/flux.atom?region=53"' in page
+    assert 'href="/alertes/nouvelle?region=53"' in page
+    assert "Recevoir les nouveaux exemples" in page
 
 
 # --- Atom ----------------------------------------------------------------------------------

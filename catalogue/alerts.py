@@ -1,0 +1,322 @@
+"""Saved-search alerts: subscribe with double opt-in, unsubscribe in one click, daily digests."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import logging
+from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qsl, urlencode
+
+import click
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
+from wtforms import EmailField, StringField
+from wtforms.validators import DataRequired, Email, Length
+
+from . import mail, search
+from .exports import label_of
+from .extensions import csrf, db, limiter
+from .models import EMAIL_MAX, Alert, Example, User, hash_token, utcnow
+from .public import FACET_LABELS
+
+# No URL prefix of its own beyond /alertes; `send-alerts` is a top-level command.
+bp = Blueprint("alerts", __name__, url_prefix="/alertes", cli_group=None)
+log = logging.getLogger(__name__)
+
+DEFAULT_RATE_LIMIT = "5 per hour;20 per day"
+# An unconfirmed address is forgotten after this long.
+PENDING_DAYS = 7
+# At most this many unconfirmed alerts per address: nobody can flood a stranger's mailbox.
+PENDING_PER_EMAIL = 3
+# Examples listed in one digest; the rest is behind the link to the search.
+DIGEST_MAX = 30
+
+
+class AlertForm(FlaskForm):
+    email = EmailField(
+        "Votre adresse électronique",
+        filters=[lambda v: v.strip() if isinstance(v, str) else v],
+        validators=[DataRequired("Indiquez votre adresse électronique."),
+                    Length(max=EMAIL_MAX, message=f"{EMAIL_MAX} caractères au plus."),
+                    Email("Adresse électronique invalide.", check_deliverability=False)],
+        render_kw={"autocomplete": "email", "maxlength": EMAIL_MAX},
+    )
+    # The honeypot: hidden from people (CSS and aria-hidden), filled by robots.
+    homepage = StringField("Ne pas remplir ce champ",
+                           render_kw={"tabindex": "-1", "autocomplete": "off"})
+
+    @property
+    def is_spam(self) -> bool:
+        return bool((self.homepage.data or "").strip())
+
+
+# --- the saved search ----------------------------------------------------------------------
+
+
+def saved_query(req: search.SearchRequest) -> str:
+    """Return the query string that keeps a search's words and filters (not page nor sort)."""
+    pairs = [("q", req.q)] if req.q else []
+    for name, values in req.active_filters().items():
+        pairs.extend((name, value) for value in values)
+    return urlencode(pairs)
+
+
+def search_of(query: str) -> search.SearchRequest:
+    req, _ = search.parse_args(MultiDict(parse_qsl(query)))
+    req.sort = "recent"
+    return req
+
+
+def criteria(req: search.SearchRequest) -> list[tuple[str, str]]:
+    """Describe a search in French: (what, value) pairs."""
+    found = [("Mots", f"« {req.q} »")] if req.q else []
+    for name, values in req.active_filters().items():
+        found.append((FACET_LABELS.get(name, name), ", ".join(label_of(name, v) for v in values)))
+    return found
+
+
+def search_url(alert: Alert) -> str:
+    params = MultiDict(parse_qsl(alert.query))
+    return url_for("public.catalogue", **params.to_dict(flat=False), tri="recent", _external=True)
+
+
+# --- tokens --------------------------------------------------------------------------------
+
+
+def alert_token(alert: Alert) -> str:
+    """Return the secret of an alert's links, derived from the app's secret key.
+
+    Only its hash is stored, yet every digest can carry a working unsubscribe link.
+    """
+    secret = current_app.config["SECRET_KEY"]
+    key = secret if isinstance(secret, bytes) else secret.encode()
+    # The creation time keeps a reused id (after a deletion) from reviving old links.
+    created = alert.created_at.astimezone(UTC).strftime("%Y%m%d%H%M%S%f")
+    message = f"alert:{alert.id}:{created}:{alert.email}".encode()
+    digest = hmac.new(key, message, hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def link_token(alert: Alert) -> str:
+    """Return the alert's token, re-sealing the alert if the secret key has changed."""
+    token = alert_token(alert)
+    if alert.token_hash != hash_token(token):
+        alert.token_hash = hash_token(token)
+    return token
+
+
+def find(token: str) -> Alert | None:
+    if len(token) > 100:
+        return None
+    return db.session.scalar(sa.select(Alert).where(Alert.token_hash == hash_token(token)))
+
+
+def unsubscribe_url(token: str) -> str:
+    return url_for("alerts.unsubscribe", token=token, _external=True)
+
+
+def _limit() -> str:
+    return current_app.config.get("ALERT_RATE_LIMIT", DEFAULT_RATE_LIMIT)
+
+
+def _private(response):
+    response = make_response(response)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# --- views ---------------------------------------------------------------------------------
+
+
+@bp.route("/nouvelle", methods=["GET", "POST"])
+@limiter.limit(_limit, methods=["POST"])
+def new():
+    req, _ = search.parse_args(request.args)
+    form = AlertForm()
+    if form.validate_on_submit():
+        if form.is_spam:
+            log.warning("honeypot filled on %s from %s: no alert", request.path,
+                        request.remote_addr)
+            return redirect(url_for("alerts.sent"), code=303)
+        alert = subscribe(User.normalize_email(form.email.data), saved_query(req))
+        db.session.commit()
+        if alert is not None:
+            token = link_token(alert)
+            mail.send(alert.email, "Confirmez votre alerte du Catalogue des alliances",
+                      "alert_confirm", confirm_url=url_for("alerts.confirm", token=token,
+                                                           _external=True),
+                      unsubscribe_url=unsubscribe_url(token), criteria=criteria(req),
+                      days=PENDING_DAYS)
+        return redirect(url_for("alerts.sent"), code=303)
+    return _private(render_template(
+        "alerts/new.html", form=form, criteria=criteria(req), query=saved_query(req)))
+
+
+def subscribe(email: str, query: str) -> Alert | None:
+    """Record a pending alert; return the one to send a confirmation for, if any.
+
+    Nothing tells the visitor whether the address was known: the answer is always the same.
+    """
+    alert = db.session.scalar(sa.select(Alert).where(Alert.email == email, Alert.query == query))
+    if alert is not None:
+        return None if alert.confirmed_at else alert  # pending: send the link again
+    pending = db.session.scalar(
+        sa.select(sa.func.count(Alert.id)).where(Alert.email == email,
+                                                 Alert.confirmed_at.is_(None))
+    )
+    if pending >= PENDING_PER_EMAIL:
+        log.warning("alert refused: %d unconfirmed alerts already for one address", pending)
+        return None
+    alert = Alert(email=email, query=query)
+    db.session.add(alert)
+    db.session.flush()  # the token derives from the id
+    link_token(alert)
+    log.info("alert %d created, waiting for confirmation", alert.id)
+    return alert
+
+
+@bp.get("/envoyee")
+def sent():
+    return render_template("alerts/sent.html", days=PENDING_DAYS)
+
+
+@bp.route("/confirmer/<token>", methods=["GET", "POST"])
+def confirm(token: str):
+    # A button, not the link alone, confirms: mail scanners open links, they do not press buttons.
+    alert = find(token)
+    if alert is None:
+        return _private((render_template("alerts/invalid.html"), 404))
+    if request.method == "POST":
+        if alert.confirmed_at is None:
+            alert.confirmed_at = utcnow()
+            db.session.commit()
+            log.info("alert %d confirmed", alert.id)
+        flash("Votre alerte est active : vous recevrez les nouveaux exemples par courriel.",
+              "success")
+        return redirect(url_for("alerts.confirm", token=token), code=303)
+    return _private(render_template(
+        "alerts/confirm.html", alert=alert, token=token, search_url=search_url(alert),
+        criteria=criteria(search_of(alert.query)),
+    ))
+
+
+# Exempt from CSRF: the secret token in the URL is the proof, and mail programs send the
+# one-click unsubscribe POST (RFC 8058) without any form token.
+@bp.route("/desabonner/<token>", methods=["GET", "POST"])
+@csrf.exempt
+def unsubscribe(token: str):
+    alert = find(token)
+    if request.method == "POST":
+        if alert is not None:
+            if request.form.get("toutes") == "1":
+                gone = db.session.execute(sa.delete(Alert).where(Alert.email == alert.email))
+                log.info("alert %d unsubscribed with %d others", alert.id, gone.rowcount - 1)
+            else:
+                db.session.delete(alert)
+                log.info("alert %d unsubscribed", alert.id)
+            db.session.commit()
+        return _private(render_template("alerts/unsubscribed.html"))
+    if alert is None:
+        return _private((render_template("alerts/invalid.html"), 404))
+    others = db.session.scalar(
+        sa.select(sa.func.count(Alert.id)).where(Alert.email == alert.email, Alert.id != alert.id)
+    )
+    return _private(render_template(
+        "alerts/unsubscribe.html", alert=alert, token=token, others=others,
+        criteria=criteria(search_of(alert.query)),
+    ))
+
+
+# --- digests -------------------------------------------------------------------------------
+
+
+def send_digests(now: datetime, *, dry_run: bool = False) -> dict[str, int]:
+    """Mail every confirmed alert the examples published since its last mail, up to `now`."""
+    counts = {"sent": 0, "unchanged": 0, "failed": 0, "forgotten": 0}
+    alerts = db.session.scalars(
+        sa.select(Alert).where(Alert.confirmed_at.is_not(None)).order_by(Alert.id)
+    ).all()
+    since_all = min((a.last_sent_at or a.confirmed_at for a in alerts), default=now)
+    fresh = db.session.scalars(
+        sa.select(Example)
+        .where(Example.state == "published", Example.published_at > since_all,
+               Example.published_at <= now)
+        .order_by(Example.published_at.desc(), Example.id.desc())
+    ).all()
+    matching: dict[str, set[int]] = {}
+    for alert in alerts:
+        since = alert.last_sent_at or alert.confirmed_at
+        candidates = [e for e in fresh if e.published_at > since]
+        if candidates and alert.query not in matching:
+            matching[alert.query] = set(search.all_ids(search_of(alert.query)))
+        examples = [e for e in candidates if e.id in matching.get(alert.query, ())]
+        if not examples:
+            counts["unchanged"] += 1
+            continue
+        if dry_run:
+            click.echo(f"{alert.email} : {len(examples)} exemple(s) pour « "
+                       f"{alert.query or 'tous les exemples'} »")
+            for example in examples:
+                click.echo(f"  - {example.title}")
+            counts["sent"] += 1
+            continue
+        if _send_digest(alert, examples):
+            alert.last_sent_at = now
+            counts["sent"] += 1
+        else:
+            counts["failed"] += 1
+        db.session.commit()  # one alert at a time: a crash never sends the same digest twice
+    stale = sa.and_(Alert.confirmed_at.is_(None),
+                    Alert.created_at < now - timedelta(days=PENDING_DAYS))
+    if dry_run:
+        counts["forgotten"] = db.session.scalar(sa.select(sa.func.count(Alert.id)).where(stale))
+    else:
+        counts["forgotten"] = db.session.execute(sa.delete(Alert).where(stale)).rowcount
+        db.session.commit()
+    return counts
+
+
+def _send_digest(alert: Alert, examples: list[Example]) -> bool:
+    token = link_token(alert)
+    count = len(examples)
+    subject = (f"{count} nouvel exemple d’alliance pour votre recherche" if count == 1
+               else f"{count} nouveaux exemples d’alliances pour votre recherche")
+    return mail.send(
+        alert.email, subject, "alert_digest",
+        examples=[(e, url_for("public.example", slug=e.slug, _external=True))
+                  for e in examples[:DIGEST_MAX]],
+        more=max(0, count - DIGEST_MAX), count=count, criteria=criteria(search_of(alert.query)),
+        search_url=search_url(alert), unsubscribe_url=unsubscribe_url(token),
+    )
+
+
+@bp.cli.command("send-alerts")
+@click.option("--dry-run", is_flag=True, help="Print what would be sent; send and change nothing.")
+def send_alerts_command(dry_run: bool) -> None:
+    """Mail each confirmed alert the newly published examples that match it (daily cron)."""
+    # Links in mails need the site's address: there is no request to take it from.
+    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
+        counts = send_digests(utcnow(), dry_run=dry_run)
+    verb = "à envoyer" if dry_run else "envoyée(s)"
+    forgotten = "à oublier" if dry_run else "oubliée(s)"
+    click.echo(
+        f"Alertes : {counts['sent']} {verb}, {counts['unchanged']} sans nouvel exemple, "
+        f"{counts['forgotten']} non confirmée(s) depuis {PENDING_DAYS} jours {forgotten}."
+        + (" Rien n’a été envoyé ni modifié." if dry_run else "")
+    )
+    if counts["failed"]:
+        raise click.ClickException(
+            f"{counts['failed']} envoi(s) en échec : réessayé(s) au prochain passage.")
