@@ -33,8 +33,10 @@ BAD_LOGIN = "Adresse électronique ou mot de passe incorrect."
 
 @cache
 def _dummy_hash() -> str:
-    """Return a hash to check when the email is unknown: a wrong address takes as long as a
-    wrong password, so timing does not tell which accounts exist."""
+    """Return a hash to check when the email is unknown.
+
+    A wrong address then takes as long as a wrong password: timing tells no account apart.
+    """
     return generate_password_hash(secrets.token_hex(16))
 
 
@@ -104,7 +106,7 @@ def login():
             return redirect(target)
         failed = True
         log.info("failed login for %r from %s", form.email.data[:80], request.remote_addr)
-    return render_template("auth/login.html", form=form, failed=failed)
+    return render_template("auth/login.html", form=form, failed=BAD_LOGIN if failed else None)
 
 
 @bp.post("/deconnexion")

@@ -106,7 +106,7 @@ def submit():
             db.session.rollback()
             if attempt == 2:
                 raise
-    log.info("example %s submitted by %s", example.id, example.submitter_email)
+    log.info("example %s submitted, waiting for moderation", example.id)
     session["follow_token"] = token
     mail.send(
         example.submitter_email,
@@ -144,14 +144,20 @@ def latest_comment(example: Example) -> ModerationEvent | None:
     return None
 
 
-@bp.route("/proposer/suivi/<token>", methods=["GET", "POST"])
-@csrf.exempt
-def follow(token: str):
+def by_token(token: str) -> Example:
+    """Return the example a follow-up token opens, or answer 404."""
     example = db.session.scalar(
         sa.select(Example).where(Example.follow_token_hash == hash_token(token))
     )
     if example is None:
         abort(404)
+    return example
+
+
+@bp.route("/proposer/suivi/<token>", methods=["GET", "POST"])
+@csrf.exempt
+def follow(token: str):
+    example = by_token(token)
     editable = example.state == "changes_requested"
     context = {
         "example": example,
@@ -215,3 +221,28 @@ def follow(token: str):
         "success",
     )
     return redirect(url_for("contribute.follow", token=token))
+
+
+@bp.post("/proposer/suivi/<token>/oubli")
+def forget(token: str):
+    """Erase the contributor's details at their request; the link stops working."""
+    example = by_token(token)
+    with db.session.no_autoflush:
+        for name in records.PRIVATE_TEXT:
+            setattr(example, name, "")
+        example.contact_public = False
+        example.follow_token_hash = None
+        workflow.transition(
+            example,
+            "edit",
+            comment="Coordonnées de la personne qui a proposé l’exemple retirées à sa demande.",
+        )
+    db.session.commit()
+    log.info("example %s: the contributor's details were erased at their request", example.id)
+    session.pop("follow_token", None)
+    flash(
+        "Vos coordonnées sont supprimées, et votre lien de suivi ne fonctionne plus. "
+        "L’exemple lui-même reste entre les mains de la modération.",
+        "success",
+    )
+    return redirect(url_for("public.home"))

@@ -483,6 +483,27 @@ def test_resubmission_on_an_old_version_is_refused(app, client, make_example):
     assert example_by_title(app, example.title).state == "changes_requested"
 
 
+def test_the_contributor_can_erase_their_details(app, client):
+    submit(client, contact="Camille, 02 99 00 00 00", contact_public="y")
+    [link] = [u for u in links(body(outbox(app)[0])) if "/proposer/suivi/" in u]
+    page = client.get(path_of(link)).get_data(as_text=True)
+    assert "Retirer mes coordonnées" in page
+    response = client.post(path_of(link) + "/oubli")
+    assert response.status_code == 302
+    example = example_by_title(app, TITLE)
+    assert (example.submitter_name, example.submitter_email, example.submitter_organisation) == (
+        "",
+        "",
+        "",
+    )
+    assert example.contact == "" and example.contact_public is False
+    assert example.state == "pending" and example.summary == form_data()["summary"]
+    event = example.events[-1]
+    assert event.action == "edit" and event.actor_id is None and "à sa demande" in event.comment
+    assert client.get(path_of(link)).status_code == 404
+    assert "/proposer/suivi/" not in client.get("/proposer/merci").get_data(as_text=True)
+
+
 # --- mail ----------------------------------------------------------------------------------
 
 
