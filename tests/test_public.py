@@ -1,0 +1,215 @@
+"""Public pages as a visitor meets them: home, catalogue with filters, examples, framework."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from catalogue import framework, taxonomy
+from catalogue.extensions import db
+from catalogue.models import Example
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def published(app) -> list[Example]:
+    with app.app_context():
+        rows = db.session.scalars(
+            sa.select(Example).where(Example.state == "published")).all()
+        for row in rows:
+            db.session.expunge(row)
+        return rows
+
+
+def listed_slugs(client, query: str) -> list[str]:
+    """Every example slug the catalogue lists for a query string, over all pages."""
+    slugs, page = [], 1
+    while True:
+        response = client.get(f"/exemples/?{query}&page={page}")
+        assert response.status_code == 200, query
+        found = re.findall(r'class="example-card-title"><a href="/exemples/([^"]+)"', text(response))
+        slugs += found
+        if 'rel="next"' not in text(response):
+            return slugs
+        page += 1
+
+
+def test_home_shows_search_objectives_figures_and_latest(client, demo, app):
+    page = text(client.get("/"))
+    assert 'role="search"' in page and 'name="q"' in page
+    for objective in taxonomy.OBJECTIVES:
+        assert objective.label.replace("’", "&#39;") in page or objective.label in page
+    for figure in framework.HOME_FIGURES:
+        assert figure.value in page
+    latest = sorted(published(app), key=lambda e: e.published_at, reverse=True)[:6]
+    positions = [page.index(f"/exemples/{e.slug}") for e in latest]
+    assert positions == sorted(positions)
+    assert "illustratifs" in page
+
+
+def test_home_objective_counts_match_the_database(client, demo, app):
+    page = text(client.get("/"))
+    for objective in taxonomy.OBJECTIVES:
+        n = sum(objective.code in e.objectives for e in published(app))
+        assert f'href="/exemples/?objectif={objective.code}">{n} exemples' in page
+
+
+def test_catalogue_lists_published_examples_newest_first_20_a_page(client, demo, app):
+    rows = sorted(published(app), key=lambda e: (e.published_at, e.id), reverse=True)
+    first = text(client.get("/exemples/"))
+    assert f"{len(rows)} exemples" in first
+    slugs = re.findall(r'class="example-card-title"><a href="/exemples/([^"]+)"', first)
+    assert slugs == [e.slug for e in rows[:20]]
+    assert listed_slugs(client, "tri=recent") == [e.slug for e in rows]
+
+
+FILTERS = [
+    ("objectif", lambda e: e.objectives),
+    ("region", lambda e: e.regions),
+    ("departement", lambda e: e.departements),
+    ("acteur", lambda e: [p.kind for p in e.partners]),
+    ("theme", lambda e: e.themes),
+    ("odd", lambda e: [str(n) for n in e.odd]),
+    ("echelle", lambda e: [e.scale]),
+]
+
+
+@pytest.mark.parametrize(("name", "values_of"), FILTERS, ids=[f[0] for f in FILTERS])
+def test_each_filter_returns_exactly_the_matching_examples(client, demo, app, name, values_of):
+    with app.app_context():
+        rows = db.session.scalars(
+            sa.select(Example).where(Example.state == "published")
+            .options(sa.orm.selectinload(Example.partners))).all()
+        seen_values = sorted({v for e in rows for v in values_of(e)})
+        assert seen_values
+        for value in seen_values[:6]:
+            expected = {e.slug for e in rows if value in values_of(e)}
+            assert set(listed_slugs(client, f"{name}={value}")) == expected, (name, value)
+
+
+def test_filters_combine_and_across_or_within(client, demo, app):
+    rows = published(app)
+    expected = {e.slug for e in rows
+                if ("53" in e.regions or "11" in e.regions) and "innover" in e.objectives}
+    assert set(listed_slugs(client, "region=53&region=11&objectif=innover")) == expected
+
+
+def test_example_page_shows_every_public_field(client, app, make_example):
+    example = make_example(website="https://potager.example.org", resources="Budget de 12 000 €.",
+                           transferability="Un terrain et une équipe bénévole.")
+    page = text(client.get(f"/exemples/{example.slug}"))
+    for value in ("Un potager partagé", "Rennes", "Ille-et-Vilaine", "Bretagne", "Locale",
+                  "Les Jardins du Thabor", "Prête le terrain.", "Budget de 12 000 €.",
+                  "Un terrain et une équipe bénévole.", "https://potager.example.org",
+                  "2019", "En cours", "ODD 2"):
+        assert value in page, value
+    assert 'href="/exemples/?objectif=co-construire"' in page
+    assert 'href="/exemples/?theme=alimentation-agriculture"' in page
+
+
+@pytest.mark.parametrize("state", ["pending", "changes_requested", "rejected", "archived"])
+def test_unpublished_examples_are_404(client, make_example, state):
+    if state == "archived":
+        example = make_example("published")
+        from catalogue.workflow import transition
+
+        with client.application.app_context():
+            row = db.session.get(Example, example.id)
+            transition(row, "archive")
+            db.session.commit()
+    else:
+        example = make_example(state)
+    response = client.get(f"/exemples/{example.slug}")
+    assert response.status_code == 404
+    assert "Page introuvable" in text(response)
+
+
+def test_private_fields_are_not_shown(client, app, make_example):
+    example = make_example(submitter_name="Camille Secret", submitter_email="camille@example.org",
+                           submitter_organisation="Org Secrète", contact="06 00 00 00 00")
+    page = text(client.get(f"/exemples/{example.slug}"))
+    for private in ("Camille Secret", "camille@example.org", "Org Secrète", "06 00 00 00 00"):
+        assert private not in page
+
+
+def test_public_contact_is_shown_with_consent(client, make_example):
+    example = make_example(contact="contact@potager.example.org", contact_public=True)
+    assert "contact@potager.example.org" in text(client.get(f"/exemples/{example.slug}"))
+
+
+def test_rich_text_is_sanitised(client, make_example):
+    example = make_example(description="Un **atelier** <script>alert(1)</script> [lien](javascript:alert(2))")
+    page = text(client.get(f"/exemples/{example.slug}"))
+    assert "<strong>atelier</strong>" in page
+    assert "<script>alert(1)" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert 'href="javascript' not in page
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("/cadre/", "Le RAMEAU"),
+        ("/cadre/objectifs/equilibrer", "Équilibrer performance et engagement"),
+        ("/cadre/objectifs/hybrider", "Hybrider son modèle socio-économique"),
+        ("/cadre/objectifs/innover", "innovation sociétale"),
+        ("/cadre/objectifs/co-construire", "Co-construire territorialement"),
+        ("/cadre/chiffres", "81"),
+        ("/cadre/ressources", "https://odd17.org/"),
+    ],
+)
+def test_framework_pages(client, demo, url, expected):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert expected in text(response)
+
+
+def test_objective_page_lists_its_examples(client, demo, app):
+    page = text(client.get("/cadre/objectifs/hybrider"))
+    n = sum("hybrider" in e.objectives for e in published(app))
+    assert f"Voir les {n}&nbsp;exemples" in page
+    assert page.count('href="/exemples/') >= 6
+
+
+def test_key_figures_cite_their_sources(client):
+    page = text(client.get("/cadre/chiffres"))
+    for figure in framework.KEY_FIGURES:
+        assert figure.value in page
+
+
+def test_unknown_objective_is_404(client):
+    assert client.get("/cadre/objectifs/inconnu").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "code", "title"),
+    [
+        ("get", "/nulle-part", 404, "Page introuvable"),
+        ("post", "/exemples/", 405, "Méthode non autorisée"),
+        ("get", "/exemples/?page=9999", 404, "Page introuvable"),
+    ],
+)
+def test_error_pages_are_french(client, demo, method, url, code, title):
+    response = getattr(client, method)(url)
+    assert response.status_code == code
+    assert title in text(response)
+    assert '<html lang="fr">' in text(response)
+
+
+def test_every_page_has_a_skip_link_and_one_h1(client, demo, app):
+    slug = published(app)[0].slug
+    for url in ("/", "/exemples/", f"/exemples/{slug}", "/cadre/", "/cadre/chiffres"):
+        page = text(client.get(url))
+        assert 'href="#contenu"' in page
+        assert page.count("<h1") == 1, url
+
+
+def test_static_assets_are_served_locally(client):
+    with client.get("/static/css/site.css") as response:
+        assert response.status_code == 200
+    page = text(client.get("/"))
+    assert not re.search(r'(src|href)="(https?:)?//', page.split("<main")[0])
