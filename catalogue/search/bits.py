@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+import re
+from collections import deque
 from collections.abc import Iterable
+from itertools import repeat
 
-# Positions of the set bits of every byte value.
-_BYTE_BITS = tuple(tuple(i for i in range(8) if b >> i & 1) for b in range(256))
+_ONE = re.compile("1")
 
 
 def from_ids(ids: Iterable[int]) -> int:
     """Return the bitset of some docnums."""
-    ids = list(ids)
+    ids = ids if isinstance(ids, (list, tuple)) else list(ids)
     if not ids:
         return 0
-    buf = bytearray((max(ids) >> 3) + 1)
-    for d in ids:
-        buf[d >> 3] |= 1 << (d & 7)
-    return int.from_bytes(buf, "little")
+    digits = bytearray(b"0") * (max(ids) + 1)
+    deque(map(digits.__setitem__, ids, repeat(ord("1"))), maxlen=0)  # runs in C
+    digits.reverse()
+    return int(digits, 2)
 
 
 def to_bytes(bitset: int, size: int) -> bytes:
@@ -26,11 +28,4 @@ def to_bytes(bitset: int, size: int) -> bytes:
 
 def to_ids(bitset: int) -> list[int]:
     """Return the docnums of a bitset, in increasing order."""
-    out: list[int] = []
-    extend = out.extend
-    data = bitset.to_bytes((bitset.bit_length() >> 3) + 1, "little")
-    for i, byte in enumerate(data):
-        if byte:
-            base = i << 3
-            extend(base + b for b in _BYTE_BITS[byte])
-    return out
+    return [m.start() for m in _ONE.finditer(bin(bitset)[:1:-1])] if bitset > 0 else []

@@ -2,27 +2,30 @@
 
 from __future__ import annotations
 
+import heapq
 import logging
+import math
+from collections import Counter
 from dataclasses import dataclass, field
 
-from markupsafe import Markup, escape
-from whoosh import highlight
-from whoosh import query as wq
+from markupsafe import Markup
 
 from . import bits
-from .analysis import shared_analyzer
+from .analysis import analyze
 from .facets import FACETS
-from .query import Compiled, compile_query, correct
+from .query import Clause, Plan, correct, plan
 from .request import PER_PAGE_MAX, SearchRequest
 from .schema import FIELD_WEIGHTS
-from .store import IndexUnavailable, Snapshot, Store
+from .snapshot import Scored, Snapshot
+from .snippets import snippet
+from .store import Store
 
 log = logging.getLogger(__name__)
 
-SNIPPET_CHARS = 240
-# How much each shared facet counts when looking for similar examples (text counts 1).
+# How much each shared facet counts when looking for similar examples (shared words count 1).
 SIMILAR_FACET_WEIGHTS = {"theme": 0.3, "objectif": 0.15, "region": 0.1, "departement": 0.05,
                          "acteur": 0.05, "echelle": 0.05}
+SIMILAR_KEY_TERMS = 12
 
 
 @dataclass
@@ -73,8 +76,8 @@ class _Match:
 
     docs: int                      # bitset: text match (or all live documents)
     filters: dict[str, int]        # bitset of each filtered facet (OR of its values)
-    compiled: Compiled | None
-    query: wq.Query | None
+    plan: Plan | None = None
+    clauses: list[Scored] = field(default_factory=list)  # for ranking
     searched: str | None = None
     suggestion: str | None = None
     any_words: bool = False
@@ -93,12 +96,64 @@ def degraded(req: SearchRequest) -> SearchResults:
                          degraded=True, sort=req.sort)
 
 
+class _Context:
+    """One thread's searcher and the shared data of its generation, for one request."""
+
+    def __init__(self, store: Store):
+        self.searcher = store.searcher()
+        self.snap: Snapshot = store.snapshot(self.searcher)
+        self.reader = self.searcher.reader()
+        self.leaves = [leaf for leaf, _ in self.reader.leaf_readers()]
+
+    def clause(self, clause: Clause) -> Scored:
+        """Return the documents matching one clause, scored (cached for the generation)."""
+        snap = self.snap
+        found = snap.clauses.get(clause)
+        if found is not None:
+            return found
+        matched, scores = 0, {}
+        for alt in clause:
+            if alt.phrase:
+                docs = snap.phrase(self.leaves, alt.phrase)
+                parts = [snap.term(self.leaves, w).scores for w in dict.fromkeys(alt.phrase)]
+                alt_scores = {d: sum(p.get(d, 0.0) for p in parts) for d in bits.to_ids(docs)}
+            elif len(alt.terms) == 1 and alt.terms[0][1] == 1.0 and len(clause) == 1:
+                return snap.term(self.leaves, alt.terms[0][0])
+            else:
+                docs, alt_scores = 0, {}
+                for text, boost in alt.terms:
+                    term = snap.term(self.leaves, text)
+                    docs |= term.bits
+                    if not alt_scores and boost == 1.0:
+                        alt_scores = dict(term.scores)
+                        continue
+                    get = alt_scores.get
+                    for d, score in term.scores.items():
+                        alt_scores[d] = get(d, 0.0) + boost * score
+            matched |= docs
+            if not scores:
+                scores = alt_scores
+            else:  # an alternative that matches too adds nothing: keep the best score
+                for d, score in alt_scores.items():
+                    if score > scores.get(d, 0.0):
+                        scores[d] = score
+        result = Scored(matched & snap.live, scores)
+        return snap.clauses.put(clause, result, cost=len(scores) + 1)
+
+    def docs(self, p: Plan, any_word: bool = False) -> tuple[int, list[Scored]]:
+        """Return the documents matching every clause of a plan (or any), and the clauses."""
+        clauses = [self.clause(c) for c in p.clauses]
+        result = clauses[0].bits
+        for c in clauses[1:]:
+            result = result | c.bits if any_word else result & c.bits
+        return result, clauses
+
+
 def run_search(store: Store, req: SearchRequest) -> SearchResults:
     """Search published examples; see catalogue.search.search."""
-    searcher = store.searcher()
-    snap = store.snapshot(searcher)
-    match = _match(req, searcher, snap)
-    sort = req.sort if match.compiled is not None or req.sort != "pertinence" else "recent"
+    ctx = _Context(store)
+    match = _match(ctx, req)
+    sort = req.sort if match.plan is not None or req.sort != "pertinence" else "recent"
     per_page = min(max(req.per_page, 1), PER_PAGE_MAX)
     results = match.results
     total = results.bit_count()
@@ -107,23 +162,21 @@ def run_search(store: Store, req: SearchRequest) -> SearchResults:
     if page > pages and total:
         raise PageOutOfRange(page)
     start = (page - 1) * per_page
-    docnums = _ordered(searcher, snap, match, results, sort, start + per_page)[start:]
-    hits = [Hit(snap.pks[d], _snippet(searcher, d, match.compiled)) for d in docnums]
+    docnums = _ordered(ctx.snap, match, results, sort, start + per_page)[start:]
+    hits = [Hit(ctx.snap.pks[d], _snippet(ctx, d, match.plan)) for d in docnums]
     return SearchResults(
         request=req, hits=hits, total=total, page=page, pages=pages,
-        facets=_facets(req, snap, match), searched=match.searched,
+        facets=_facets(req, ctx.snap, match), searched=match.searched,
         suggestion=match.suggestion, any_words=match.any_words, sort=sort,
     )
 
 
 def run_all_ids(store: Store, req: SearchRequest, limit: int | None) -> list[int]:
     """Return the ids of every match in order; see catalogue.search.all_ids."""
-    searcher = store.searcher()
-    snap = store.snapshot(searcher)
-    match = _match(req, searcher, snap)
-    sort = req.sort if match.compiled is not None or req.sort != "pertinence" else "recent"
-    results = match.results
-    return [snap.pks[d] for d in _ordered(searcher, snap, match, results, sort, limit)]
+    ctx = _Context(store)
+    match = _match(ctx, req)
+    sort = req.sort if match.plan is not None or req.sort != "pertinence" else "recent"
+    return [ctx.snap.pks[d] for d in _ordered(ctx.snap, match, match.results, sort, limit)]
 
 
 def run_facet_counts(store: Store) -> dict[str, dict[str, int]]:
@@ -138,73 +191,85 @@ def run_facet_counts(store: Store) -> dict[str, dict[str, int]]:
 
 def run_similar(store: Store, example_id: int, limit: int) -> list[int]:
     """Return published examples like this one: shared key words, then shared taxonomy."""
-    searcher = store.searcher()
-    snap = store.snapshot(searcher)
+    ctx = _Context(store)
+    snap = ctx.snap
     docnum = snap.docnum(example_id)
     if docnum is None or limit < 1:
         return []
-    own = {name: [v for v, b in values.items() if b >> docnum & 1]
-           for name, values in snap.facets.items()}
-    stored = searcher.stored_fields(docnum)
-    text = f"{stored.get('summary', '')}\n{stored.get('description', '')}"
+    own = snap.values_of(docnum)
+    stored = ctx.searcher.stored_fields(docnum)
+    text = "\n".join(stored.get(name, "") for name in ("title", "summary", "description"))
     scores: dict[int, float] = {}
-    keys = searcher.key_terms_from_text("body", text, numterms=12)
-    if keys:
-        subqueries = [wq.Term(name, term, boost=FIELD_WEIGHTS[name] * weight)
-                      for term, weight in keys for name in ("title", "summary", "body")]
-        found = searcher.search(wq.Or(subqueries), limit=40, mask={docnum})
-        best = max((score for score, _ in found.top_n), default=0) or 1
-        scores = {d: score / best for score, d in found.top_n}
+    for term, weight in _key_terms(ctx, text):
+        for d, score in snap.term(ctx.leaves, term).scores.items():
+            scores[d] = scores.get(d, 0.0) + weight * score
+    scores.pop(docnum, None)
+    live = bits.to_bytes(snap.live, snap.size)
+    scores = {d: s for d, s in scores.items() if live[d >> 3] >> (d & 7) & 1}
+    best = max(scores.values(), default=0.0) or 1.0
+    candidates = {d: s / best for d, s in heapq.nlargest(50, scores.items(), key=lambda i: i[1])}
     # Examples sharing a theme are candidates even without a shared word.
     sharing = 0
     for code in own.get("theme", ()):
         sharing |= snap.facets["theme"][code]
     sharing &= snap.live & ~(1 << docnum)
-    for d in bits.to_ids(sharing)[: 200]:
-        scores.setdefault(d, 0.0)
-    for d in list(scores):
+    for d in bits.to_ids(sharing)[:200]:
+        candidates.setdefault(d, 0.0)
+    for d in candidates:
         for name, weight in SIMILAR_FACET_WEIGHTS.items():
-            values = own.get(name) or ()
+            values = own.get(name)
             if values:
                 shared = sum(snap.facets[name][v] >> d & 1 for v in values)
-                scores[d] += weight * shared / len(values)
-    ranked = sorted(scores, key=lambda d: (-scores[d], -snap.pks[d]))
-    return [snap.pks[d] for d in ranked if snap.live >> d & 1][:limit]
+                candidates[d] += weight * shared / len(values)
+    ranked = sorted(candidates, key=lambda d: (-candidates[d], -snap.pks[d]))
+    return [snap.pks[d] for d in ranked[:limit]]
+
+
+def _key_terms(ctx: _Context, text: str) -> list[tuple[str, float]]:
+    """Return the words that best characterise a text: frequent in it, rare in the catalogue."""
+    n = max(ctx.snap.size, 2)
+    weights = {}
+    for term, tf in Counter(analyze(text)).items():
+        # Summed over fields: a cheap upper bound of the documents having the word.
+        df = sum(ctx.reader.doc_frequency(name, term) for name in FIELD_WEIGHTS)
+        if 1 < df < n:  # in other documents, but not in all of them
+            weights[term] = (1 + math.log(tf)) * math.log(n / df)
+    return heapq.nlargest(SIMILAR_KEY_TERMS, weights.items(), key=lambda item: item[1])
 
 
 # --- matching ------------------------------------------------------------------------------
 
 
-def _match(req: SearchRequest, searcher, snap: Snapshot) -> _Match:
+def _match(ctx: _Context, req: SearchRequest) -> _Match:
+    """Find the documents of a request: all words, else any word, else corrected words."""
+    snap = ctx.snap
     filters = {}
     for name, codes in req.active_filters().items():
         chosen = 0
         for code in codes:
             chosen |= snap.facets[name].get(code, 0)
         filters[name] = chosen
-    reader = searcher.reader()
-    compiled = compile_query(req.q, reader) if req.q else None
-    if compiled is None:
-        return _Match(snap.live, filters, None, None)
-    query = compiled.all_words()
-    match = _Match(_docs(searcher, snap, query), filters, compiled, query)
+    wanted = plan(req.q, ctx.reader) if req.q else None
+    if wanted is None:
+        return _Match(snap.live, filters)
+    docs, clauses = ctx.docs(wanted)
+    match = _Match(docs, filters, wanted, clauses)
     if match.results:
         return match
-    if len(compiled.clauses) > 1:
-        query = compiled.any_word()
-        fallback = _Match(_docs(searcher, snap, query), filters, compiled, query, any_words=True)
+    if len(clauses) > 1:
+        docs, clauses = ctx.docs(wanted, any_word=True)
+        fallback = _Match(docs, filters, wanted, clauses, any_words=True)
         if fallback.results:
             match = fallback
-    corrected = correct(req.q, reader)
-    if not corrected or corrected == req.q:
-        return match
-    better = compile_query(corrected, reader)
+    corrected = correct(req.q, ctx.reader)
+    better = plan(corrected, ctx.reader) if corrected and corrected != req.q else None
     if better is None:
         return match
-    fixed = _Match(_docs(searcher, snap, better.all_words()), filters, better, better.all_words())
-    if not fixed.results and len(better.clauses) > 1:
-        fixed = _Match(_docs(searcher, snap, better.any_word()), filters, better,
-                       better.any_word(), any_words=True)
+    docs, clauses = ctx.docs(better)
+    fixed = _Match(docs, filters, better, clauses)
+    if not fixed.results and len(clauses) > 1:
+        docs, clauses = ctx.docs(better, any_word=True)
+        fixed = _Match(docs, filters, better, clauses, any_words=True)
     if not fixed.results:
         return match
     if match.results:  # the OR fallback found something: offer the correction
@@ -214,20 +279,24 @@ def _match(req: SearchRequest, searcher, snap: Snapshot) -> _Match:
     return fixed
 
 
-def _docs(searcher, snap: Snapshot, query: wq.Query) -> int:
-    """Return the bitset of live documents matching a query (unscored)."""
-    return bits.from_ids(searcher.docs_for_query(query)) & snap.live
-
-
-def _ordered(searcher, snap: Snapshot, match: _Match, results: int, sort: str,
+def _ordered(snap: Snapshot, match: _Match, results: int, sort: str,
              limit: int | None) -> list[int]:
     """Return the first `limit` docnums of the results in the order asked for."""
     if not results or limit == 0:
         return []
-    if sort == "pertinence" and match.query is not None:
-        allow = set(bits.to_ids(results)) if match.filters else None
-        found = searcher.search(match.query, limit=limit, filter=allow)
-        return [d for _, d in found.top_n]
+    if sort == "pertinence" and match.clauses:
+        candidates = bits.to_ids(results)
+        if len(match.clauses) == 1:
+            scores = match.clauses[0].scores
+            def key(d: int) -> tuple[float, int]:
+                return scores.get(d, 0.0), -d
+        else:
+            parts = [c.scores for c in match.clauses]
+            def key(d: int) -> tuple[float, int]:
+                return sum(p.get(d, 0.0) for p in parts), -d
+        if limit is None or limit >= len(candidates):
+            return sorted(candidates, key=key, reverse=True)
+        return heapq.nlargest(limit, candidates, key=key)
     data = bits.to_bytes(results, snap.size)
     out = []
     for d in snap.order(sort):
@@ -268,52 +337,20 @@ def _facets(req: SearchRequest, snap: Snapshot, match: _Match) -> dict[str, list
     return facets
 
 
-# --- snippets ------------------------------------------------------------------------------
-
-
-class MarkFormatter(highlight.Formatter):
-    """Escape the text and wrap matched words in <mark>; nothing else is added."""
-
-    between = " … "
-
-    def _text(self, text: str) -> str:
-        return str(escape(text))
-
-    def format_token(self, text, token, replace=False):
-        return f"<mark>{self._text(highlight.get_text(text, token, replace))}</mark>"
-
-    def format_fragment(self, fragment, replace=False):
-        out = super().format_fragment(fragment, replace)
-        if fragment.startchar > 0:
-            out = "… " + out.lstrip()
-        if fragment.endchar < len(fragment.text):
-            out = out.rstrip() + " …"
-        return out
-
-
-def _snippet(searcher, docnum: int, compiled: Compiled | None) -> Markup | None:
-    if compiled is None or not compiled.terms:
+def _snippet(ctx: _Context, docnum: int, p: Plan | None) -> Markup | None:
+    """Highlight the summary, else the start of the description (None when nothing matches)."""
+    if p is None or not p.terms:
         return None
-    stored = searcher.stored_fields(docnum)
-    for name in ("summary", "description"):
-        text = stored.get(name) or ""
-        if not text:
-            continue
-        try:
-            html = highlight.highlight(
-                text, compiled.terms, shared_analyzer(),
-                highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60),
-                MarkFormatter(), top=2, mode="index",
-            )
-        except Exception:  # a snippet is a nicety: never fail the page for it
-            log.exception("search: highlighting failed for docnum %s", docnum)
-            return None
-        if html:
-            return Markup(html)
-    return None
+    stored = ctx.searcher.stored_fields(docnum)
+    try:
+        return snippet(stored.get("summary", ""), p.terms) or snippet(
+            stored.get("description", ""), p.terms)
+    except Exception:  # an excerpt is a nicety: never fail the page for it
+        log.exception("search: no snippet for docnum %s", docnum)
+        return None
 
 
 __all__ = [
-    "FacetValue", "Hit", "IndexUnavailable", "PageOutOfRange", "SearchResults", "degraded",
-    "run_all_ids", "run_facet_counts", "run_search", "run_similar",
+    "FacetValue", "Hit", "PageOutOfRange", "SearchResults", "degraded", "run_all_ids",
+    "run_facet_counts", "run_search", "run_similar",
 ]

@@ -1,4 +1,4 @@
-"""Turn what a visitor typed into Whoosh queries; spelling corrections.
+"""Turn what a visitor typed into a search plan; spelling corrections.
 
 No Whoosh query syntax reaches the parser: the words are read by a small grammar of our own —
 words, "phrases", prefix* and OR/OU between alternatives — and everything else (colons, brackets,
@@ -12,18 +12,17 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from whoosh import query as wq
-
 from .analysis import HYPHENS, analyze, fold, variant_stems
 from .schema import FIELD_WEIGHTS
 
 PREFIX_MIN = 3          # shorter prefixes are searched as words
-PREFIX_EXPANSIONS = 64  # most frequent completions kept per field
+PREFIX_EXPANSIONS = 64  # most frequent completions kept
 VARIANT_WEIGHT = 0.6    # related words count less than the word typed
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "«": '"', "»": '"', "„": '"'})
 _CHUNK = re.compile(r'"([^"]*)"|(\S+)')
 _WORD = re.compile(rf"\w+(?:[{HYPHENS}]\w+)*(\*?)")
+_FIRST_LETTERS = {"e": "eé", "a": "aà", "o": "oœ"}
 _OR = frozenset({"OR", "OU", "|", "||"})
 _IGNORED = frozenset({"AND", "ET", "&", "&&", "NOT", "SAUF"})
 
@@ -36,18 +35,23 @@ class Part:
     text: str
 
 
+@dataclass(frozen=True)
+class Alt:
+    """One way a clause can match: any of some weighted index terms, or words side by side."""
+
+    terms: tuple[tuple[str, float], ...] = ()
+    phrase: tuple[str, ...] = ()
+
+
+Clause = tuple[Alt, ...]  # matches when one of its alternatives does
+
+
 @dataclass
-class Compiled:
-    """The Whoosh form of a visitor's query."""
+class Plan:
+    """What to look for: every clause must match (or any, for the OR fallback)."""
 
-    clauses: list[wq.Query]              # one per word or OR-group; all must match (AND)
-    terms: set[str] = field(default_factory=set)   # index terms, for highlighting
-
-    def all_words(self) -> wq.Query:
-        return self.clauses[0] if len(self.clauses) == 1 else wq.And(self.clauses)
-
-    def any_word(self) -> wq.Query:
-        return self.clauses[0] if len(self.clauses) == 1 else wq.Or(self.clauses)
+    clauses: list[Clause]
+    terms: set[str] = field(default_factory=set)  # index terms, for highlighting
 
 
 def parse(text: str) -> list[list[Part]]:
@@ -79,77 +83,57 @@ def parse(text: str) -> list[list[Part]]:
     return clauses
 
 
-def compile_query(text: str, reader) -> Compiled | None:
-    """Return the Whoosh query for a visitor's text, or None when it has no searchable word."""
-    compiled = Compiled(clauses=[])
+def plan(text: str, reader) -> Plan | None:
+    """Return the plan of a visitor's text, or None when it has no searchable word."""
+    result = Plan(clauses=[])
     for alternatives in parse(text):
-        queries = [q for q in (_part(p, reader, compiled.terms) for p in alternatives) if q]
-        if queries:
-            compiled.clauses.append(queries[0] if len(queries) == 1 else wq.Or(queries))
-    return compiled if compiled.clauses else None
+        alts = tuple(alt for part in alternatives for alt in _alts(part, reader, result.terms))
+        if alts:
+            result.clauses.append(alts)
+    return result if result.clauses else None
 
 
-def _part(part: Part, reader, terms: set[str]) -> wq.Query | None:
+def _alts(part: Part, reader, terms: set[str]) -> list[Alt]:
     if part.kind == "prefix":
         return _prefix(part.text, reader, terms)
-    if part.kind == "phrase":
-        words = analyze(part.text)
-        terms.update(words)
-        return _fields(words, exact=True)
     words = analyze(part.text)
-    if not words:
-        return None
     terms.update(words)
+    if not words:
+        return []
+    if part.kind == "phrase":
+        return [_exact(words)]
     if any(h in part.text for h in HYPHENS):
         # co-construction: the merged word indexed for "co-construction", or the parts in a row.
         merged = analyze(re.sub(f"[{HYPHENS}]", "", part.text))
         terms.update(merged)
-        options = [q for q in (_fields(merged), _fields(words, exact=True)) if q]
-        return options[0] if len(options) == 1 else wq.Or(options)
-    if len(words) == 1:
-        variants = variant_stems().get(words[0], ())
-        terms.update(variants)
-        return _fields(words, variants=variants)
-    return _fields(words, exact=True)
+        return [_exact(merged), _exact(words)] if merged else [_exact(words)]
+    if len(words) > 1:
+        return [_exact(words)]
+    variants = variant_stems().get(words[0], ())
+    terms.update(variants)
+    return [Alt(terms=((words[0], 1.0), *((v, VARIANT_WEIGHT) for v in variants)))]
 
 
-def _fields(words: list[str], exact: bool = False,
-            variants: tuple[str, ...] = ()) -> wq.Query | None:
-    """Search words in every text field with its weight (a phrase when several words)."""
-    if not words:
-        return None
-    subqueries: list[wq.Query] = []
-    for name, weight in FIELD_WEIGHTS.items():
-        if len(words) == 1:
-            subqueries.append(wq.Term(name, words[0], boost=weight))
-        else:
-            subqueries.append(wq.Phrase(name, words, boost=weight))
-        if not exact:
-            subqueries.extend(wq.Term(name, v, boost=weight * VARIANT_WEIGHT) for v in variants)
-    return wq.Or(subqueries)
+def _exact(words: list[str]) -> Alt:
+    return Alt(terms=((words[0], 1.0),)) if len(words) == 1 else Alt(phrase=tuple(words))
 
 
-def _prefix(text: str, reader, terms: set[str]) -> wq.Query | None:
-    """Expand a prefix in each field, keeping the most frequent completions."""
+def _prefix(text: str, reader, terms: set[str]) -> list[Alt]:
+    """Expand a prefix over the text fields, keeping the most frequent completions."""
     stem = analyze(text)
     starts = {fold(re.sub(f"[{HYPHENS}]", "", text.lower()))}
     if len(stem) == 1 and len(stem[0]) >= PREFIX_MIN:
         starts.add(stem[0])  # "coopérati*" also completes the stem "cooper"
-    subqueries: list[wq.Query] = []
-    for name, weight in FIELD_WEIGHTS.items():
-        found: set[str] = set()
+    frequency: dict[str, int] = {}
+    for name in FIELD_WEIGHTS:
         for start in starts:
-            found.update(w.decode("utf-8") for w in reader.expand_prefix(name, start))
-        if not found:
-            continue
-        words = sorted(found, key=lambda t: (-reader.doc_frequency(name, t), t))
-        words = words[:PREFIX_EXPANSIONS]
-        terms.update(words)
-        subqueries.extend(wq.Term(name, w, boost=weight) for w in words)
-    if not subqueries:
-        # Nothing starts that way: keep a clause that matches nothing, so AND stays AND.
-        return wq.Term("title", fold(text.lower()))
-    return wq.Or(subqueries)
+            for btext in reader.expand_prefix(name, start):
+                word = btext.decode("utf-8")
+                frequency[word] = frequency.get(word, 0) + reader.doc_frequency(name, btext)
+    words = sorted(frequency, key=lambda w: (-frequency[w], w))[:PREFIX_EXPANSIONS]
+    terms.update(words)
+    # Nothing starts that way: a term that matches nothing keeps AND meaning AND.
+    return [Alt(terms=tuple((w, 1.0) for w in sorted(words)) or ((next(iter(starts)), 1.0),))]
 
 
 # --- spelling ------------------------------------------------------------------------------
@@ -189,12 +173,13 @@ def _known(word: str, reader) -> bool:
 
 
 def _closest(word: str, reader) -> str | None:
-    if len(word) < 3 or any(c.isdigit() for c in word):
-        return None
     maxdist = 1 if len(word) <= 4 else 2
+    # Asking for the first letter to match makes the look-up 5x faster; typing "e" for "é"
+    # (educaton -> éducation) is common, so accented first letters are tried as well.
     candidates: set[str] = set()
-    for leaf, _ in reader.leaf_readers():
-        candidates.update(leaf.terms_within("spell", word, maxdist))
+    for first in _FIRST_LETTERS.get(fold(word[0]), word[0]):
+        for leaf, _ in reader.leaf_readers():
+            candidates.update(leaf.terms_within("spell", first + word[1:], maxdist, prefix=1))
     folded = fold(word)
     ranked = []
     for candidate in candidates:

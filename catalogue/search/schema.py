@@ -13,7 +13,7 @@ from .facets import FACETS
 
 # Bump when the schema, the analysis or the content of documents changes: an index built for an
 # older version is rebuilt at start-up.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # The one place relevance weights live: title > summary > body; the context field holds partner
 # names, places and taxonomy labels.
@@ -38,7 +38,7 @@ def make_schema() -> fields.Schema:
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
         stamp=fields.STORED(),
-        title=fields.TEXT(analyzer=french),
+        title=fields.TEXT(analyzer=french, stored=True),
         summary=fields.TEXT(analyzer=french, stored=True),
         body=fields.TEXT(analyzer=french),
         context=fields.TEXT(analyzer=french),
@@ -73,10 +73,9 @@ def document(example) -> dict:
         "body": "\n".join([*long_texts, *(p.role for p in partners if p.role)]),
         "context": "\n".join([*(p.name for p in partners), example.locality, *places, *labels]),
         "description": example.description[:DESCRIPTION_STORED_CHARS],
-        "spell": "\n".join([
-            example.title, example.summary, example.description, example.results,
-            example.lessons, example.locality, *(p.name for p in partners), *places,
-        ]),
+        # Short on purpose: each distinct word is a term written at every publish.
+        "spell": "\n".join([example.title, example.summary, example.locality,
+                            *(p.name for p in partners), *places]),
         "pk": example.id,
         "published": int(example.published_at.timestamp()) if example.published_at else 0,
         "title_key": sort_key(example.title).encode("utf-8"),

@@ -26,14 +26,16 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 
 from whoosh import index as whoosh_index
-from whoosh.writing import LockError
+from whoosh.reading import SegmentReader
+from whoosh.writing import NO_MERGE, LockError
 
-from . import bits
-from .facets import FACETS
 from .schema import SCHEMA_VERSION, make_schema
+from .snapshot import SegmentData, Snapshot
 
 log = logging.getLogger(__name__)
 
+MERGE_FACTOR = 10  # merge small segments ten at a time (a log-structured policy)
+MERGE_DELAY = 2.0  # seconds without commits before merging: bursts of updates never wait
 CURRENT = "current"
 META = "catalogue.json"
 REBUILD_LOCK = "rebuild.lock"
@@ -70,82 +72,6 @@ def flock(path: str, timeout: float | None = None) -> Iterator[bool]:
         os.close(fd)
 
 
-class Snapshot:
-    """Per-generation data derived from a searcher, shared by the threads of a process.
-
-    Document sets are Python ints used as bitsets over docnums: intersecting and counting
-    (`&`, `int.bit_count`) runs in C, so facet counts never walk the matching documents.
-    """
-
-    def __init__(self, key: tuple, parts: list[tuple[SegmentData, int, frozenset[int]]]):
-        self.key = key
-        self.size = sum(data.size for data, _, _ in parts)
-        self.pks: list[int] = []
-        deleted: list[int] = []
-        for data, offset, dead in parts:
-            self.pks.extend(data.pks)
-            deleted.extend(offset + d for d in dead)
-        self.live = ((1 << self.size) - 1) & ~bits.from_ids(deleted)
-        self.documents = self.live.bit_count()
-        self.facets: dict[str, dict[str, int]] = {}
-        for name in FACETS:
-            merged: dict[str, int] = {}
-            for data, offset, _ in parts:
-                for value, local in data.facets[name].items():
-                    merged[value] = merged.get(value, 0) | (local << offset)
-            self.facets[name] = merged
-        self._parts = parts
-        self.segkeys: frozenset = frozenset()
-        self._orders: dict[str, list[int]] = {}
-        self._docnums: dict[int, int] | None = None
-
-    def order(self, sort: str) -> list[int]:
-        """Return the live docnums in the given order ("recent" or "titre")."""
-        order = self._orders.get(sort)
-        if order is None:
-            if sort == "recent":
-                published = [v for data, _, _ in self._parts for v in data.published]
-                pks = self.pks
-                key: Callable[[int], object] = lambda d: (-published[d], -pks[d])  # noqa: E731
-            else:
-                titles = [v for data, _, _ in self._parts for v in data.title_keys]
-                pks = self.pks
-                key = lambda d: (titles[d], pks[d])  # noqa: E731
-            order = sorted(bits.to_ids(self.live), key=key)
-            self._orders[sort] = order
-        return order
-
-    def docnum(self, pk: int) -> int | None:
-        """Return the live docnum of an example id, or None."""
-        if self._docnums is None:
-            live = bits.to_bytes(self.live, self.size)
-            self._docnums = {
-                pk: d for d, pk in enumerate(self.pks) if live[d >> 3] >> (d & 7) & 1
-            }
-        return self._docnums.get(pk)
-
-
-class SegmentData:
-    """Columns and facet bitsets of one segment, read once and kept while the segment lives.
-
-    A segment's postings never gain documents; deletions only remove some, and deleted
-    documents are masked by Snapshot.live, so data read once stays valid for the segment's life.
-    """
-
-    def __init__(self, reader):
-        self.size = reader.doc_count_all()
-        self.pks = list(reader.column_reader("pk"))
-        self.published = list(reader.column_reader("published"))
-        self.title_keys = list(reader.column_reader("title_key"))
-        self.facets: dict[str, dict[str, int]] = {}
-        for name in FACETS:
-            values = {}
-            for value in reader.lexicon(name):
-                ids = reader.postings(name, value).all_ids()
-                values[value.decode("utf-8")] = bits.from_ids(ids)
-            self.facets[name] = values
-
-
 class Store:
     """One index directory: open, search, write and rebuild it safely across processes."""
 
@@ -160,6 +86,9 @@ class Store:
         self.last_error: str | None = None
         # Held by the thread rebuilding after a fault, so a process starts one at a time.
         self.rebuilding = threading.Lock()
+        self._merging = threading.Lock()
+        self._last_commit = 0.0
+        self._schema = None
 
     # --- state on disk ----------------------------------------------------------------------
 
@@ -239,15 +168,14 @@ class Store:
                 searcher.close()
 
     def snapshot(self, searcher) -> Snapshot:
-        """Return the per-generation data of a searcher, building what is new."""
+        """Return the per-generation data of this thread's searcher, reading only new segments."""
         reader = searcher.reader()
         target = self._local.target
         key = (target, reader.generation())
         snap = self._snapshots.get(key)
         if snap is not None:
             return snap
-        parts = []
-        seen = set()
+        parts, seen = [], set()
         for leaf, offset in reader.leaf_readers():
             segkey = (target, leaf.segment().segment_id())
             seen.add(segkey)
@@ -259,7 +187,7 @@ class Store:
         snap = Snapshot(key, parts)
         snap.segkeys = frozenset(seen)
         with self._lock:
-            # Keep the last few generations: other threads may still be on the previous one.
+            # Keep the last generations: other threads may still be searching the previous one.
             for old in list(self._snapshots)[:-2]:
                 del self._snapshots[old]
             self._snapshots[key] = snap
@@ -284,8 +212,11 @@ class Store:
             target = self.current_path()
             if target is None:
                 raise IndexUnavailable("index missing")
+            if self.schema_version(target) != SCHEMA_VERSION:
+                raise IndexUnavailable("index built for another schema version")
             try:
-                ix = whoosh_index.open_dir(target)
+                # Our own schema object: its analyzer keeps its stemming cache between writers.
+                ix = whoosh_index.open_dir(target, schema=self.schema)
                 writer = ix.writer(timeout=self.write_timeout, delay=0.02)
             except LockError:
                 raise WriterBusy("writer lock held") from None
@@ -295,6 +226,57 @@ class Store:
                 return writer
             writer.cancel()
         raise WriterBusy("index swapped repeatedly")
+
+    @property
+    def schema(self):
+        """Return this process's schema (made once: analyzers and their caches are reused)."""
+        if self._schema is None:
+            self._schema = make_schema()
+        return self._schema
+
+    def commit(self, writer) -> None:
+        """Commit an update without merging; small segments are merged later, off the request.
+
+        Whoosh's default policy merges inside the commit, and now and then rewrites most of the
+        index there: a publish would wait for it. Here a commit only writes its own segment; a
+        background thread merges small segments once commits pause for MERGE_DELAY.
+        """
+        writer.commit(mergetype=NO_MERGE)
+        self._last_commit = time.monotonic()
+        if self._merging.acquire(blocking=False):
+            threading.Thread(target=self._merge_when_idle, name="search-merge", daemon=True).start()
+
+    def _merge_when_idle(self) -> None:
+        try:
+            while True:
+                wait = self._last_commit + MERGE_DELAY - time.monotonic()
+                if wait <= 0:
+                    break
+                time.sleep(wait)
+            self._merge()
+        except LockError:
+            pass  # another process is writing: a later commit merges
+        except Exception:
+            log.exception("search: merging segments failed")
+        finally:
+            self._merging.release()
+
+    def _merge(self) -> None:
+        target = self.current_path()
+        if target is None or self.rebuild_running():
+            return
+        ix = whoosh_index.open_dir(target, schema=self.schema)
+        if not segments_to_merge(ix._segments()):
+            return
+        writer = ix.writer(timeout=0.5, delay=0.05)
+        if self.current_path() != target:
+            writer.cancel()
+            return
+        try:
+            writer.commit(mergetype=merge_small_segments)
+        except BaseException:
+            writer.cancel()
+            raise
 
     def rebuild(self, documents: Callable[[], Iterable[dict]], *, if_needed: bool = False,
                 lock_timeout: float | None = None) -> int | None:
@@ -392,6 +374,35 @@ class Store:
             elif name.startswith(f"{CURRENT}.tmp-"):
                 with contextlib.suppress(OSError):
                     os.unlink(path)
+
+
+def segments_to_merge(segments) -> list:
+    """Choose the segments under a size cap once there are MERGE_FACTOR of them.
+
+    The cap grows tenfold (10, 100, 1,000 documents…) but stays under half the largest segment,
+    so the segment a rebuild wrote is never rewritten by an update.
+    """
+    sizes = {id(seg): seg.doc_count_all() for seg in segments}
+    largest = max(sizes.values(), default=0)
+    chosen: list = []
+    cap = MERGE_FACTOR
+    while cap <= max(largest // 2, MERGE_FACTOR):
+        below = [seg for seg in segments if sizes[id(seg)] < cap]
+        if len(below) >= MERGE_FACTOR:
+            chosen = below
+        cap *= MERGE_FACTOR
+    return chosen if len(chosen) > 1 else []
+
+
+def merge_small_segments(writer, segments):
+    """Whoosh merge policy merging segments_to_merge(segments)."""
+    chosen = segments_to_merge(segments)
+    for seg in chosen:
+        reader = SegmentReader(writer.storage, writer.schema, seg)
+        writer.add_reader(reader)
+        reader.close()
+    merged = {id(seg) for seg in chosen}
+    return [seg for seg in segments if id(seg) not in merged]
 
 
 def _try_for(fn: Callable[[], bool], timeout: float, delay: float = 0.05) -> bool:

@@ -161,7 +161,7 @@ def process_outbox(store: Store) -> int:
         writer.cancel()
         return 0
     try:
-        writer.commit()
+        store.commit(writer)
     except Exception as exc:
         raise IndexUnavailable(f"index commit failed: {exc!r}") from exc
     row_ids = [row_id for row_id, _ in rows]

@@ -1,0 +1,295 @@
+"""Benchmark the search: index build, publishing, engine queries and the search page over HTTP.
+
+Run with `make bench` (BENCH_N examples, default 10000; 1000 is always measured too). The corpus
+is synthetic but French: sentences of the demo examples recombined, with generated place and
+organisation names for a realistic long tail of rare words; the same seed gives the same corpus.
+Each size gets its own temporary instance folder (database and index), removed afterwards.
+Prints a table; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import resource
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+DEMO = ROOT / "catalogue" / "demo" / "examples.json"
+SEED = 20261126
+QUERIES = 200
+WARMUP = 20
+PUBLISHES = 50
+
+SYLLABLES = ("ker", "val", "mor", "lan", "bri", "chau", "mont", "bel", "ro", "fon", "ta", "vi",
+             "lou", "sa", "gre", "nan", "pel", "dou", "mar", "ti", "bro", "cel", "lia", "ven")
+
+
+def main() -> None:
+    sizes = sorted({1000, int(os.environ.get("BENCH_N", "10000"))})
+    rows = []
+    for n in sizes:
+        rows.append(bench_size(n))
+        print_table(rows)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\nPeak memory (max RSS of this process): {peak:.0f} MB")
+
+
+def bench_size(n: int) -> dict:
+    """Build an instance with n published examples and measure it."""
+    tmp = Path(tempfile.mkdtemp(prefix=f"bench-{n}-"))
+    os.environ["CATALOGUE_INSTANCE_PATH"] = str(tmp / "instance")
+    try:
+        from flask_migrate import upgrade
+
+        from catalogue import create_app, search
+        from catalogue.extensions import db
+
+        app = create_app({
+            "DATABASE_URL": f"sqlite:///{tmp / 'bench.sqlite'}",
+            "INDEX_DIR": str(tmp / "index"),
+            "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
+            "LOG_LEVEL": "WARNING",
+        })
+        row: dict = {"n": n}
+        with app.app_context():
+            upgrade(directory=app.extensions["migrate"].directory)
+            rng = random.Random(SEED)
+            t = time.perf_counter()
+            populate(db, corpus(rng, n + PUBLISHES), published=n)
+            row["populate_s"] = time.perf_counter() - t
+            t = time.perf_counter()
+            row["documents"] = search.rebuild()
+            row["build_s"] = time.perf_counter() - t
+            row["size_mb"] = dir_size(Path(app.config["INDEX_DIR"])) / 1e6
+            row["publish"] = measure_publishes(db, n)
+            queries = query_mix(random.Random(SEED + 1), QUERIES + WARMUP)
+            row["engine"] = measure_engine(search, queries)
+        row["http"] = measure_http(app, queries)
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        return row
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+# --- corpus --------------------------------------------------------------------------------
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in re.split(r"(?<=[.!?;])\s+", text) if len(s.strip()) > 20]
+
+
+def corpus(rng: random.Random, n: int) -> list[dict]:
+    """Return n example records recombined from the demo examples."""
+    from catalogue import taxonomy
+
+    demo = json.loads(DEMO.read_text(encoding="utf-8"))
+    pools = {key: [s for d in demo for s in sentences(d.get(key) or "")]
+             for key in ("summary", "description", "results", "lessons", "resources",
+                         "transferability")}
+    titles = [d["title"] for d in demo]
+    partners = [p for d in demo for p in d["partners"]]
+    regions = [r for r in taxonomy.REGIONS.codes]
+    deps_of = {r: [t.code for t in taxonomy.departements_of(r)] for r in regions}
+    records = []
+    for i in range(n):
+        place = name(rng)
+        region = rng.choice(regions)
+        deps = rng.sample(deps_of[region], k=min(len(deps_of[region]), rng.choice((0, 1, 1, 2))))
+        chosen = [dict(p) for p in rng.sample(partners, k=rng.randint(2, 4))]
+        for p in chosen[: rng.randint(0, 2)]:
+            p["name"] = f"{p['name'].split(' ')[0]} {name(rng)}"[:200]
+
+        def text(key: str, k: int, limit: int) -> str:
+            picked = " ".join(rng.sample(pools[key], k=min(k, len(pools[key]))))
+            return picked.replace("la commune", f"la commune de {place}", 1)[:limit]
+
+        records.append({
+            "title": f"{rng.choice(titles)} à {place}"[:200],
+            "summary": text("summary", 2, 600),
+            "description": text("description", rng.randint(6, 9), 10_000),
+            "results": text("results", rng.randint(2, 3), 10_000),
+            "lessons": text("lessons", rng.randint(2, 3), 10_000),
+            "resources": text("resources", 1, 10_000) if rng.random() < 0.7 else "",
+            "transferability": text("transferability", 1, 10_000) if rng.random() < 0.5 else "",
+            "objectives": rng.sample(taxonomy.OBJECTIVES.codes, k=rng.randint(1, 3)),
+            "scale": rng.choice(taxonomy.SCALES.codes),
+            "regions": [region],
+            "departements": deps,
+            "locality": place,
+            "partners": chosen,
+            "themes": rng.sample(taxonomy.THEMES.codes, k=rng.randint(1, 3)),
+            "odd": sorted(rng.sample(range(1, 18), k=rng.randint(1, 4))),
+            "start_year": rng.randint(2004, 2026),
+            "status": rng.choice(("en-cours", "termine")),
+        })
+    return records
+
+
+def name(rng: random.Random) -> str:
+    return "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3))).capitalize()
+
+
+def populate(db, records: list[dict], published: int) -> None:
+    """Insert the records through the models in bulk (ORM events skipped: rebuild() follows)."""
+    import sqlalchemy as sa
+
+    from catalogue.models import Example, Partner
+
+    start = datetime(2020, 1, 1, tzinfo=UTC)
+    examples, partners = [], []
+    for i, rec in enumerate(records, start=1):
+        moment = start + timedelta(hours=7 * i)
+        fields = {k: v for k, v in rec.items() if k != "partners"}
+        examples.append({
+            **fields, "id": i, "slug": f"exemple-{i}", "website": "", "contact": "",
+            "contact_public": False, "submitter_name": "", "submitter_email": "",
+            "submitter_organisation": "", "follow_token_hash": None,
+            "state": "published" if i <= published else "pending",
+            "created_at": moment, "updated_at": moment,
+            "published_at": moment if i <= published else None, "version": 1,
+        })
+        partners.extend({"example_id": i, "position": pos, **p} for pos, p in enumerate(rec["partners"]))
+    for chunk in range(0, len(examples), 2000):
+        db.session.execute(sa.insert(Example), examples[chunk:chunk + 2000])
+    for chunk in range(0, len(partners), 5000):
+        db.session.execute(sa.insert(Partner), partners[chunk:chunk + 5000])
+    db.session.commit()
+
+
+def dir_size(path: Path) -> int:
+    real = Path(os.path.realpath(path / "current"))
+    return sum(f.stat().st_size for f in real.rglob("*") if f.is_file())
+
+
+# --- measurements --------------------------------------------------------------------------
+
+
+def measure_publishes(db, n: int) -> list[float]:
+    """Approve pending examples one by one: commit and index update, as a moderator's request."""
+    from catalogue.models import Example
+    from catalogue.workflow import transition
+
+    times = []
+    for example_id in range(n + 1, n + PUBLISHES + 1):
+        example = db.session.get(Example, example_id)
+        transition(example, "approve", comment="Bench")
+        t = time.perf_counter()
+        db.session.commit()
+        times.append(time.perf_counter() - t)
+    return times
+
+
+def query_mix(rng: random.Random, count: int) -> list[dict]:
+    """Return a fixed mix of query-string parameter sets: words, phrases, typos, filters, sorts."""
+    from catalogue import taxonomy
+
+    demo = json.loads(DEMO.read_text(encoding="utf-8"))
+    words = sorted({w.lower() for d in demo for w in re.findall(r"[^\W\d_]{5,}", d["summary"])})
+    frequent = ["association", "entreprise", "commune", "jeunes", "emploi", "insertion",
+                "territoire", "coopération", "solidarité", "numérique", "santé", "habitants",
+                "formation", "fondation", "mécénat", "agriculteurs", "éducation", "quartier"]
+    mixes = []
+    for i in range(count):
+        kind = i % 10
+        pool = frequent if rng.random() < 0.5 else words
+        q = " ".join(rng.sample(pool, k=rng.randint(1, 3)))
+        params: dict = {"q": q}
+        if kind == 1:
+            params["q"] = f'"{" ".join(rng.sample(frequent, k=2))}"'
+        elif kind == 2:
+            word = rng.choice(words)
+            params["q"] = word[:-2] + word[-1] + word[-2] if len(word) > 5 else word  # typo
+        elif kind == 3:
+            params["q"] = rng.choice(frequent)[:5] + "*"
+        elif kind == 4:
+            params["q"] = ""
+        if kind in (4, 5, 6, 7):
+            params["region"] = rng.choice(taxonomy.REGIONS.codes)
+        if kind in (5, 8):
+            params["theme"] = rng.sample(taxonomy.THEMES.codes, k=rng.randint(1, 2))
+        if kind in (6, 9):
+            params["objectif"] = rng.choice(taxonomy.OBJECTIVES.codes)
+        if kind == 7:
+            params["tri"] = rng.choice(("recent", "titre"))
+        if i % 13 == 0:
+            params["page"] = "2"
+        mixes.append(params)
+    return mixes
+
+
+def multidict(params: dict):
+    from werkzeug.datastructures import MultiDict
+
+    md = MultiDict()
+    for key, value in params.items():
+        for v in value if isinstance(value, list) else [value]:
+            md.add(key, v)
+    return md
+
+
+def measure_engine(search, queries: list[dict]) -> list[float]:
+    times = []
+    for i, params in enumerate(queries):
+        req, _ = search.parse_args(multidict(params))
+        t = time.perf_counter()
+        try:
+            search.search(req)
+        except search.PageOutOfRange:
+            pass
+        if i >= WARMUP:
+            times.append(time.perf_counter() - t)
+    return times
+
+
+def measure_http(app, queries: list[dict]) -> list[float] | str:
+    client = app.test_client()
+    times, errors = [], 0
+    for i, params in enumerate(queries):
+        t = time.perf_counter()
+        response = client.get("/exemples/", query_string=multidict(params))
+        elapsed = time.perf_counter() - t
+        if response.status_code not in (200, 404):
+            errors += 1
+            if errors == 1:
+                print(f"  HTTP {response.status_code} for {params}", file=sys.stderr)
+        if i >= WARMUP:
+            times.append(elapsed)
+    return times if errors < len(queries) else "no /exemples/ view"
+
+
+# --- report --------------------------------------------------------------------------------
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))] * 1000
+
+
+def print_table(rows: list[dict]) -> None:
+    print("\n| examples | build (s) | index (MB) | publish p50/p95 (ms) | engine p50/p95 (ms) "
+          "| search page p50/p95 (ms) |")
+    print("|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        http = r["http"]
+        page = (f"{pct(http, 50):.1f} / {pct(http, 95):.1f}" if isinstance(http, list) else http)
+        print(f"| {r['n']:,} | {r['build_s']:.1f} | {r['size_mb']:.1f} "
+              f"| {pct(r['publish'], 50):.1f} / {pct(r['publish'], 95):.1f} "
+              f"| {pct(r['engine'], 50):.1f} / {pct(r['engine'], 95):.1f} | {page} |")
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
