@@ -5,17 +5,19 @@ from __future__ import annotations
 import logging
 
 import nh3
+import sqlalchemy as sa
 from flask import Flask, current_app, jsonify, make_response, render_template, request
 from flask_babel import format_date
 from flask_wtf.csrf import CSRFError
 from markdown_it import MarkdownIt
 from markupsafe import Markup
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import taxonomy
+from . import search, taxonomy
 from .extensions import db
+from .models import Example
 
 log = logging.getLogger(__name__)
 
@@ -97,8 +99,28 @@ def init_app(app: Flask) -> None:
         taxonomy=taxonomy, page_window=page_window, form_errors=form_errors
     )
     app.jinja_env.filters.update(rich=rich_text, label=term_label, date_fr=date_fr)
+    app.add_url_rule("/healthz", "healthz", healthz)
     app.after_request(_security_headers)
     _register_error_pages(app)
+
+
+def healthz():
+    """Report the state of the database and of the search index as JSON: 200 healthy, 503 not."""
+    database: dict = {"ok": False, "published": None, "schema_revision": None, "error": None}
+    try:
+        database["published"] = db.session.scalar(
+            sa.select(sa.func.count(Example.id)).where(Example.state == "published"))
+        database["schema_revision"] = db.session.scalar(sa.text("SELECT version_num FROM alembic_version"))
+        database["ok"] = True
+    except SQLAlchemyError as exc:
+        db.session.rollback()
+        database["error"] = exc.__class__.__name__
+    index = search.status()
+    healthy = database["ok"] and index["ok"]
+    response = jsonify(status="ok" if healthy else "degraded", database=database, index=index)
+    response.status_code = 200 if healthy else 503
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _security_headers(response):
