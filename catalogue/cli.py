@@ -16,7 +16,7 @@ from flask_migrate import upgrade
 from sqlalchemy.orm import selectinload
 
 from .extensions import db
-from .models import Example, User
+from .models import Example, ModerationEvent, User
 from .records import (
     PUBLIC_FIELDS,
     ImportRefused,
@@ -120,21 +120,35 @@ def _skip_duplicates(cleaned: list[tuple[int, dict]]) -> tuple[list, list[tuple[
     return fresh, duplicates
 
 
+def snapshot_records() -> list[dict]:
+    """Return every example as a backup record, read in one read transaction.
+
+    PostgreSQL gets REPEATABLE READ; SQLite gets an explicit BEGIN (its Python driver would
+    otherwise run each SELECT on its own), so writes committed meanwhile are not half seen.
+    """
+    connection = db.session.connection()
+    if db.engine.dialect.name == "postgresql":
+        connection.execute(sa.text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"))
+    elif db.engine.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN")
+    try:
+        examples = db.session.scalars(
+            sa.select(Example)
+            .options(selectinload(Example.partners),
+                     selectinload(Example.events).selectinload(ModerationEvent.actor))
+            .order_by(Example.id)
+        )
+        return [backup_record(e) for e in examples]
+    finally:
+        db.session.rollback()
+
+
 @click.command("export")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @with_appcontext
 def export_command(file: Path) -> None:
     """Write every example (with private fields and journal) as JSON that `import` reads back."""
-    # One read transaction: a consistent snapshot even while the site is serving.
-    with db.session.begin():
-        if db.engine.dialect.name == "postgresql":
-            db.session.execute(sa.text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"))
-        examples = db.session.scalars(
-            sa.select(Example)
-            .options(selectinload(Example.partners), selectinload(Example.events))
-            .order_by(Example.id)
-        ).all()
-        records = [backup_record(e) for e in examples]
+    records = snapshot_records()
     file.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=file.parent, delete=False) as tmp:
         json.dump(records, tmp, ensure_ascii=False, indent=1)
