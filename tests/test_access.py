@@ -1,0 +1,121 @@
+"""Every rule of the URL map has an access decision, checked for anonymous, moderator and admin.
+
+A new route without an entry in ACCESS fails `test_every_route_has_an_access_decision`.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+ANON, MODO, ADMIN = "anonymous", "moderator", "admin"
+PUBLIC = {ANON: 200, MODO: 200, ADMIN: 200}
+NOT_FOUND = {ANON: 404, MODO: 404, ADMIN: 404}
+MODERATORS = {ANON: 302, MODO: 200, ADMIN: 200}
+# An empty POST: refused as a bad request once the person may use the form.
+MODERATORS_EMPTY_POST = {ANON: 302, MODO: 400, ADMIN: 400}
+ADMINS_EMPTY_POST = {ANON: 302, MODO: 403, ADMIN: 400}
+ADMINS = {ANON: 302, MODO: 403, ADMIN: 200}
+
+# (endpoint, method) -> (URL template, expected status per role). {pub}/{pen}: a published and
+# a pending example's slug; {pub_id}/{pen_id}: their ids; {user_id}: another user.
+ACCESS: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
+    ("public.home", "GET"): ("/", PUBLIC),
+    ("public.catalogue", "GET"): ("/exemples/?q=jardin&region=53", PUBLIC),
+    ("public.example", "GET"): ("/exemples/{pen}", {ANON: 404, MODO: 200, ADMIN: 200}),
+    ("public.framework", "GET"): ("/cadre/", PUBLIC),
+    ("public.objective", "GET"): ("/cadre/objectifs/innover", PUBLIC),
+    ("public.figures", "GET"): ("/cadre/chiffres", PUBLIC),
+    ("public.resources", "GET"): ("/cadre/ressources", PUBLIC),
+    ("static", "GET"): ("/static/favicon.svg", PUBLIC),
+    ("healthz", "GET"): ("/healthz", PUBLIC),
+    ("exports.csv", "GET"): ("/exemples.csv", PUBLIC),
+    ("exports.json_export", "GET"): ("/exemples.json", PUBLIC),
+    ("exports.atom", "GET"): ("/flux.atom", PUBLIC),
+    ("api.index", "GET"): ("/api/", PUBLIC),
+    ("api.import_template", "GET"): ("/api/modele-import.csv", PUBLIC),
+    ("api.examples", "GET"): ("/api/v1/examples", PUBLIC),
+    ("api.example", "GET"): ("/api/v1/examples/{pen_id}", NOT_FOUND),
+    ("api.openapi_document", "GET"): ("/api/v1/openapi.json", PUBLIC),
+    ("api.vocabularies", "GET"): ("/api/v1/taxonomy", PUBLIC),
+    ("alerts.new", "GET"): ("/alertes/nouvelle?q=jardin", PUBLIC),
+    ("alerts.new", "POST"): ("/alertes/nouvelle?q=jardin", PUBLIC),  # re-shows the form with errors
+    ("alerts.sent", "GET"): ("/alertes/envoyee", PUBLIC),
+    ("alerts.confirm", "GET"): ("/alertes/confirmer/faux-jeton", NOT_FOUND),
+    ("alerts.confirm", "POST"): ("/alertes/confirmer/faux-jeton", NOT_FOUND),
+    ("alerts.unsubscribe", "GET"): ("/alertes/desabonner/faux-jeton", NOT_FOUND),
+    # Answers alike whether or not the address was subscribed: nothing to learn from it.
+    ("alerts.unsubscribe", "POST"): ("/alertes/desabonner/faux-jeton", PUBLIC),
+    ("contribute.submit", "GET"): ("/proposer", PUBLIC),
+    ("contribute.submit", "POST"): ("/proposer", PUBLIC),  # re-shows the form with errors
+    ("contribute.thanks", "GET"): ("/proposer/merci", PUBLIC),
+    ("contribute.follow", "GET"): ("/proposer/suivi/faux-jeton", NOT_FOUND),
+    ("contribute.follow", "POST"): ("/proposer/suivi/faux-jeton", NOT_FOUND),
+    ("contribute.forget", "POST"): ("/proposer/suivi/faux-jeton/oubli", NOT_FOUND),
+    ("auth.login", "GET"): ("/connexion", {ANON: 200, MODO: 302, ADMIN: 302}),
+    ("auth.login", "POST"): ("/connexion", {ANON: 200, MODO: 302, ADMIN: 302}),
+    ("auth.logout", "POST"): ("/deconnexion", {ANON: 302, MODO: 302, ADMIN: 302}),
+    ("moderation.queue", "GET"): ("/moderation/", MODERATORS),
+    ("moderation.review", "GET"): ("/moderation/exemples/{pen_id}", MODERATORS),
+    ("moderation.decide", "POST"): ("/moderation/exemples/{pen_id}/decision", MODERATORS_EMPTY_POST),
+    ("moderation.edit", "GET"): ("/moderation/exemples/{pen_id}/modifier", MODERATORS),
+    ("moderation.edit", "POST"): ("/moderation/exemples/{pen_id}/modifier", MODERATORS_EMPTY_POST),
+    ("moderation.journal", "GET"): ("/moderation/journal", MODERATORS),
+    ("moderation.password", "GET"): ("/moderation/mot-de-passe", MODERATORS),
+    ("moderation.password", "POST"): ("/moderation/mot-de-passe", MODERATORS),
+    ("moderation.bulk_approve", "POST"): ("/moderation/publier", {ANON: 302, MODO: 302, ADMIN: 302}),
+    ("moderation.users", "GET"): ("/moderation/utilisateurs", ADMINS),
+    ("moderation.users", "POST"): ("/moderation/utilisateurs", ADMINS_EMPTY_POST),
+    ("moderation.user_active", "POST"): ("/moderation/utilisateurs/{user_id}/activation",
+                                         {ANON: 302, MODO: 403, ADMIN: 302}),
+    ("moderation.user_password", "GET"): ("/moderation/utilisateurs/{user_id}/mot-de-passe", ADMINS),
+    ("moderation.user_password", "POST"): ("/moderation/utilisateurs/{user_id}/mot-de-passe", ADMINS),
+    ("moderation.user_role", "POST"): ("/moderation/utilisateurs/{user_id}/role", ADMINS_EMPTY_POST),
+}
+
+
+def routes(app) -> set[tuple[str, str]]:
+    return {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+
+
+def test_every_route_has_an_access_decision(app):
+    assert routes(app) == set(ACCESS)
+
+
+@pytest.fixture
+def world(make_example, make_user):
+    published = make_example("published")
+    pending = make_example("pending", title="Une proposition en attente")
+    make_user("modo@example.org", "moderator")
+    make_user("admin@example.org", "admin")
+    other = make_user("autre@example.org", "moderator")
+    return {"pub": published.slug, "pen": pending.slug, "pub_id": published.id,
+            "pen_id": pending.id, "user_id": other.id}
+
+
+@pytest.mark.parametrize("role", [ANON, MODO, ADMIN])
+def test_access_matrix(app, world, role):
+    wrong = []
+    for (endpoint, method), (template, expected) in sorted(ACCESS.items()):
+        client = app.test_client()
+        if role != ANON:
+            login = client.post("/connexion", data={
+                "email": f"{'modo' if role == MODO else 'admin'}@example.org",
+                "password": "correct horse battery"})
+            assert login.status_code == 302
+        url = template.format(**world)
+        response = client.open(url, method=method)
+        response.close()
+        if response.status_code != expected[role]:
+            wrong.append((endpoint, method, url, response.status_code, expected[role]))
+        if expected[role] == 302 and endpoint.startswith("moderation.") and role == ANON:
+            assert "/connexion" in response.headers["Location"]
+    assert wrong == [], "\n".join(map(str, wrong))
+
+
+def test_unpublished_example_is_404_not_403(client, world):
+    response = client.get(f"/exemples/{world['pen']}")
+    assert response.status_code == 404
