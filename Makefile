@@ -6,8 +6,11 @@ FLASK := $(VENV)/bin/flask --app catalogue
 HOST ?= 127.0.0.1
 PORT ?= 5000
 STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+# The Playwright package drives Debian's Chromium: never let it fetch a browser of its own.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: run test test-postgres bench install clean
+.PHONY: run test test-postgres bench install browser-tools clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -22,16 +25,27 @@ $(STAMP): $(PY) setup.cfg pyproject.toml
 
 install: $(STAMP)
 
+# The browser tests need Debian's Chromium, Java for the Nu Html Checker, and the npm packages
+# axe-core and vnu-jar from package-lock.json (--ignore-scripts: vnu-jar's postinstall would
+# download a Java runtime; the jar itself is in the package).
+browser-tools: $(NODE_STAMP)
+	@if [ ! -x /usr/bin/chromium ] || ! command -v java >/dev/null; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium default-jre-headless; fi
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $(NODE_STAMP)
+
 run: install
 	$(FLASK) init-db
 	$(FLASK) load-demo --if-empty
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: install
+test: install browser-tools
 	$(PY) -m pytest
 
 # The whole suite again on a throwaway PostgreSQL server (Debian's package, installed when missing).
-test-postgres: install
+test-postgres: install browser-tools
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
 		(apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql)
 	scripts/with-postgres.sh $(PY) -m pytest
@@ -40,4 +54,4 @@ bench: install
 	$(PY) bench/search_bench.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache build *.egg-info
+	rm -rf $(VENV) .pytest_cache build *.egg-info node_modules test-artifacts
