@@ -46,6 +46,8 @@ TEXT_FIELDS: dict[str, int] = {
     "transferability": TEXT_MAX,
 }
 REQUIRED_TEXT = ("title", "summary", "description", "results", "lessons")
+# Texts that keep their line breaks (paragraphs, light Markdown); the others are single lines.
+LONG_TEXT = ("summary", "description", "results", "lessons", "resources", "transferability")
 LIST_FIELDS: dict[str, taxonomy.Vocabulary] = {
     "objectives": taxonomy.OBJECTIVES,
     "regions": taxonomy.REGIONS,
@@ -88,6 +90,11 @@ def clean_text(value: str) -> str:
     """Normalise a text: NFC, Unix newlines, no control or bidi characters, trimmed."""
     value = unicodedata.normalize("NFC", value).replace("\r\n", "\n").replace("\r", "\n")
     return _CONTROL.sub("", value).strip()
+
+
+def one_line(value: str) -> str:
+    """Normalise a single-line text: clean_text, then every run of white space made one space."""
+    return " ".join(clean_text(value).split())
 
 
 def first_year_max() -> int:
@@ -138,7 +145,7 @@ def clean_record(raw: Any) -> tuple[dict, list[str]]:
         if not isinstance(value, str):
             problems.append(f"{_label(name)} : un texte est attendu")
             continue
-        value = clean_text(value)
+        value = clean_text(value) if name in LONG_TEXT else one_line(value)
         if name in REQUIRED_TEXT and not value:
             problems.append(f"{_label(name)} : obligatoire")
         elif len(value) > limit:
@@ -221,7 +228,7 @@ def clean_partners(value: Any) -> tuple[list[dict], list[str]]:
         if not all(isinstance(v, str) for v in (name, kind, role)):
             problems.append(f"partenaire {i} : nom, type et rôle sont des textes")
             continue
-        name, role = clean_text(name), clean_text(role)
+        name, role = one_line(name), one_line(role)
         if not name:
             problems.append(f"partenaire {i} : nom obligatoire")
         elif len(name) > PARTNER_NAME_MAX:
