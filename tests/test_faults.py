@@ -1,0 +1,167 @@
+"""Faults: a worker killed while indexing, the index gone, the database locked or unreachable."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import re
+import shutil
+import signal
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from conftest import settings_for
+from flask_migrate import upgrade
+from fixtures_app import PASSWORD, form_data
+from live import Browser, Instance, free_port, version_of, worker_pids
+from search_fixtures import immutable
+
+from catalogue import create_app
+from catalogue.extensions import db
+from catalogue.models import Example, User
+
+
+def wait_until(predicate, timeout: float = 30.0, step: float = 0.2):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(step)
+    return None
+
+
+@pytest.mark.slow
+def test_worker_killed_while_indexing_then_the_index_catches_up(tmp_path):
+    instance = Instance(tmp_path, SEARCH_WRITE_TIMEOUT="30").prepare()
+    database = tmp_path / "instance" / "catalogue.sqlite"
+    with sqlite3.connect(database) as connection:
+        example_id, slug = connection.execute(
+            "SELECT id, slug FROM example WHERE state = 'pending' ORDER BY id LIMIT 1").fetchone()
+
+    def state() -> str:
+        with sqlite3.connect(database) as connection:
+            return connection.execute("SELECT state FROM example WHERE id = ?", (example_id,)).fetchone()[0]
+
+    with instance.gunicorn(workers=2) as base:
+        moderator = Browser(base)
+        moderator.login()
+        _, review, _ = moderator.get(f"/moderation/exemples/{example_id}")
+        lock_path = Path(os.path.realpath(tmp_path / "instance" / "index")) / "MAIN_WRITELOCK"
+        with open(lock_path, "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # the worker will wait for the index writer
+            approval = threading.Thread(target=moderator.post_form, args=(
+                f"/moderation/exemples/{example_id}", f"/moderation/exemples/{example_id}/decision",
+                {"action": "approve", "comment": "", "version": version_of(review)}),
+                kwargs={"timeout": 60}, daemon=True)
+            approval.start()
+            assert wait_until(lambda: state() == "published"), "the approval was not committed"
+            time.sleep(0.5)  # the worker is now inside the index update, waiting for the lock
+            for pid in worker_pids(instance.gunicorn_pid):
+                os.kill(pid, signal.SIGKILL)
+            fcntl.flock(lock, fcntl.LOCK_UN)
+        approval.join(timeout=60)
+
+        def caught_up() -> bool:
+            status, body, _ = Browser(base).get("/healthz")
+            return status == 200 and '"pending":0' in body.replace(" ", "")
+
+        assert wait_until(caught_up, timeout=60), "the outbox was not applied by the new workers"
+        _, page, _ = Browser(base).get(f"/exemples/{slug}")
+        assert "Aperçu réservé" not in page
+        title = re.search(r"<h1>(.*?)</h1>", page).group(1)
+        words = " ".join(re.findall(r"\w{6,}", title)[:3])
+        _, results, _ = Browser(base).get("/exemples/?q=" + words.replace(" ", "+"))
+        assert f"/exemples/{slug}" in results
+    check = instance.flask("check-index", check=False)
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_index_gone_keeps_submissions_and_moderation_working(tmp_path, monkeypatch, make_user):
+    monkeypatch.setenv("CATALOGUE_INSTANCE_PATH", str(tmp_path / "instance"))
+    box = tmp_path / "box"
+    box.mkdir()
+    app = create_app(settings_for(tmp_path, INDEX_DIR=str(box / "index")))
+    with app.app_context():
+        upgrade(directory=app.extensions["migrate"].directory)
+    client = app.test_client()
+    for child in box.iterdir():  # the index (and its generations) removed while serving
+        child.unlink() if child.is_symlink() else shutil.rmtree(child)
+    with app.app_context():
+        user = User(email="modo@example.org", role="moderator")
+        user.set_password(PASSWORD)
+        db.session.add(user)
+        db.session.commit()
+    with immutable(box):
+        assert client.post("/proposer", data=form_data(title="Un lavoir restauré")).status_code == 302
+        page = client.get("/exemples/?q=lavoir").get_data(as_text=True)
+        assert "momentanément dégradée" in page
+        assert client.post("/connexion", data={"email": "modo@example.org",
+                                               "password": PASSWORD}).status_code == 302
+        with app.app_context():
+            example = db.session.scalar(sa.select(Example))
+            example_id, version = example.id, example.version
+        response = client.post(f"/moderation/exemples/{example_id}/decision",
+                               data={"action": "approve", "comment": "", "version": version})
+        assert response.status_code == 302
+        assert client.get("/healthz").status_code == 503
+    found = wait_until(lambda: "lavoir" in client.get("/exemples/?q=lavoir").get_data(as_text=True).lower()
+                       and "dégradée" not in client.get("/exemples/?q=lavoir").get_data(as_text=True))
+    assert found, "search did not recover once the index folder was writable again"
+    assert wait_until(lambda: client.get("/healthz").status_code == 200)
+
+
+@pytest.fixture
+def quick_lock_app(tmp_path, monkeypatch):
+    monkeypatch.setenv("CATALOGUE_INSTANCE_PATH", str(tmp_path / "instance"))
+    config = settings_for(tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'locked.sqlite'}",
+                          SQLALCHEMY_ENGINE_OPTIONS={"connect_args": {"timeout": 0.2}})
+    app = create_app(config)
+    with app.app_context():
+        upgrade(directory=app.extensions["migrate"].directory)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def count(app) -> int:
+    with app.app_context():
+        return db.session.scalar(sa.select(sa.func.count(Example.id)))
+
+
+def test_locked_database_answers_a_french_503_and_writes_nothing(quick_lock_app, tmp_path):
+    app = quick_lock_app
+    client = app.test_client()
+    before = count(app)
+    locker = sqlite3.connect(tmp_path / "locked.sqlite", isolation_level=None)
+    locker.execute("BEGIN EXCLUSIVE")
+    try:
+        for response in (client.post("/proposer", data=form_data()), client.get("/")):
+            assert response.status_code == 503
+            text = response.get_data(as_text=True)
+            assert "Service momentanément indisponible" in text and "Traceback" not in text
+            assert response.headers["Retry-After"]
+        health = client.get("/healthz")
+        assert health.status_code == 503 and health.get_json()["database"]["ok"] is False
+    finally:
+        locker.execute("ROLLBACK")
+        locker.close()
+    assert count(app) == before
+    assert client.post("/proposer", data=form_data()).status_code == 302
+    assert count(app) == before + 1
+
+
+def test_unreachable_database_answers_503(tmp_path, monkeypatch):
+    monkeypatch.setenv("CATALOGUE_INSTANCE_PATH", str(tmp_path / "instance"))
+    url = f"postgresql+psycopg://nobody@127.0.0.1:{free_port()}/catalogue?connect_timeout=2"
+    app = create_app(settings_for(tmp_path, DATABASE_URL=url))
+    client = app.test_client()
+    response = client.get("/")
+    assert response.status_code == 503
+    assert "Service momentanément indisponible" in response.get_data(as_text=True)
+    assert client.get("/healthz").status_code == 503
+    assert client.get("/api/v1/examples").status_code == 503
