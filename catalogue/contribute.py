@@ -203,7 +203,8 @@ def follow(token: str):
         )
         form.refused.append(message)
         example = db.session.get(Example, example.id)
-        form.version.data = example.version
+        # Clear what was posted, or the field would still render the old version.
+        form.version.data, form.version.raw_data = example.version, None
         context.update(example=example, editable=example.state == "changes_requested")
         return _form_page("contribute/follow.html", form, 409, **context)
     log.info("example %s resubmitted by its contributor", example.id)

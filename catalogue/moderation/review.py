@@ -178,7 +178,8 @@ def decide(example_id: int):
     if not form.validate():
         if form.errors.keys() - {"comment"}:
             abort(400)
-        form.version.data = example.version
+        # Clear what was posted, or the field would still render the old version.
+        form.version.data, form.version.raw_data = example.version, None
         return _review_page(example, form, 400)
     action, comment = form.action.data, form.comment.data or ""
     token = None
@@ -207,7 +208,8 @@ def decide(example_id: int):
             str(exc) if isinstance(exc, workflow.TransitionError) else workflow.CONFLICT_MESSAGE
         )
         example = get_example(example_id)
-        form.version.data = example.version
+        # Clear what was posted, or the field would still render the old version.
+        form.version.data, form.version.raw_data = example.version, None
         return _review_page(example, form, 409, conflict=message)
     log.info("%s: %s on example %s", current_user.email, action, example.id)
     notify_submitter(example, action, comment, token)
