@@ -10,7 +10,7 @@ NODE_STAMP := node_modules/.installed
 # The Playwright package drives Debian's Chromium: never let it fetch a browser of its own.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: run test test-postgres bench install browser-tools clean
+.PHONY: run test test-postgres bench bench-load install browser-tools clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,10 @@ test-postgres: install browser-tools
 
 bench: install
 	$(PY) bench/search_bench.py
+
+# A minute of mixed traffic against gunicorn with 4 workers (not part of `make test`).
+bench-load: install
+	$(PY) bench/load_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info node_modules test-artifacts

@@ -1,0 +1,254 @@
+"""Load a real gunicorn with a mix of visitors, contributors and moderators; print what it held.
+
+`make bench-load`: 4 gunicorn workers on 127.0.0.1 serve a 1,000-example catalogue for 60 s
+(BENCH_LOAD_SECONDS) while concurrent clients (BENCH_LOAD_CLIENTS, default 8) search, read
+examples, submit examples and approve them. Afterwards every accepted submission must exist,
+every approval must be searchable, `check-index` must be clean, and no answer may be a 5xx.
+Rate limits are off for this run: every client comes from 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from collections import defaultdict
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE.parent / "tests")]
+
+import search_bench  # noqa: E402  (corpus and query mix shared with `make bench`)
+from live import Browser, Instance, version_of  # noqa: E402
+
+SECONDS = float(os.environ.get("BENCH_LOAD_SECONDS", "60"))
+CLIENTS = int(os.environ.get("BENCH_LOAD_CLIENTS", "8"))
+EXAMPLES = 1000
+PENDING = 400  # waiting for the moderators' approvals
+MIX = tuple((kind, float(weight)) for kind, weight in (
+    part.split("=") for part in os.environ.get(
+        "BENCH_LOAD_MIX", "search=0.75,detail=0.17,submit=0.04,approve=0.04").split(",")))
+TARGET_RATE, TARGET_P95 = 150.0, 150.0
+
+
+def main() -> None:
+    root = Path(tempfile.mkdtemp(prefix="bench-load-"))
+    instance = Instance(root, RATELIMIT_ENABLED="false")
+    populate(instance, root)
+    instance.prepare(demo=False)
+    database = root / "instance" / "catalogue.sqlite"
+    with sqlite3.connect(database) as connection:
+        pending = [r[0] for r in connection.execute("SELECT id FROM example WHERE state = 'pending'")]
+        slugs = [r[0] for r in connection.execute("SELECT slug FROM example WHERE state = 'published'")]
+    queries = [urllib.parse.urlencode(q, doseq=True)
+               for q in search_bench.query_mix(random.Random(7), 200)]
+    print(f"Catalogue: {len(slugs)} published, {len(pending)} pending; "
+          f"{CLIENTS} clients for {SECONDS:.0f} s against 4 gunicorn workers …", flush=True)
+
+    with instance.gunicorn(workers=4) as base:
+        recorder = Recorder()
+        work = Work(pending)
+        stop = time.monotonic() + SECONDS
+        threads = [threading.Thread(target=client, args=(base, i, stop, queries, slugs, work, recorder))
+                   for i in range(CLIENTS)]
+        started = time.monotonic()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=SECONDS + 120)
+        elapsed = time.monotonic() - started
+        report(recorder, elapsed)
+        problems = verify(instance, database, base, work, recorder)
+    if problems:
+        print("\nPROBLEMS:\n- " + "\n- ".join(problems))
+        sys.exit(1)
+    print("\nEvery accepted submission exists, every approval is searchable, check-index is clean, no 5xx.")
+
+
+def populate(instance: Instance, root: Path) -> None:
+    """Create the schema and 1,000 published examples (+ pending ones) through the models."""
+    os.environ["CATALOGUE_INSTANCE_PATH"] = str(root / "instance")
+    from flask_migrate import upgrade
+
+    from catalogue import create_app, search
+    from catalogue.extensions import db
+
+    app = create_app({"SECRET_KEY": instance.env["CATALOGUE_SECRET_KEY"], "LOG_LEVEL": "WARNING"})
+    with app.app_context():
+        upgrade(directory=app.extensions["migrate"].directory)
+        records = search_bench.corpus(random.Random(search_bench.SEED), EXAMPLES + PENDING)
+        search_bench.populate(db, records, published=EXAMPLES)
+        search.rebuild()
+        db.session.remove()
+        db.engine.dispose()
+
+
+class Work:
+    """Shared state of the run: examples left to approve, what was accepted and approved."""
+
+    def __init__(self, pending: list[int]):
+        self.lock = threading.Lock()
+        self.pending = list(pending)
+        self.submitted: list[str] = []
+        self.approved: list[int] = []
+
+    def next_pending(self) -> int | None:
+        with self.lock:
+            return self.pending.pop() if self.pending else None
+
+
+class Recorder:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.times: dict[str, list[float]] = defaultdict(list)
+        self.statuses: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+
+    def add(self, kind: str, seconds: float, status: int) -> None:
+        with self.lock:
+            self.times[kind].append(seconds * 1000)
+            self.statuses[kind][status] += 1
+
+
+def client(base, number, stop, queries, slugs, work: Work, recorder: Recorder) -> None:
+    rng = random.Random(number)
+    visitor, moderator = Browser(base), Browser(base)
+    moderator.login()
+    kinds, weights = zip(*MIX, strict=True)
+    n = 0
+    while time.monotonic() < stop and n < 100_000:
+        n += 1
+        kind = rng.choices(kinds, weights)[0]
+        if kind == "search":
+            timed(recorder, kind, visitor.get, "/exemples/?" + rng.choice(queries))
+        elif kind == "detail":
+            timed(recorder, kind, visitor.get, "/exemples/" + rng.choice(slugs))
+        elif kind == "submit":
+            title = f"Banc d’essai {number}-{n} : une recyclerie partagée"
+            _, form, _ = visitor.get("/proposer")
+            status = timed(recorder, kind, visitor.request, "POST", "/proposer",
+                           submission(title, form))
+            if status == 302:
+                with work.lock:
+                    work.submitted.append(title)
+        else:
+            example_id = work.next_pending()
+            if example_id is None:
+                continue
+            _, review, _ = moderator.get(f"/moderation/exemples/{example_id}")
+            data = {"action": "approve", "comment": "", "version": version_of(review),
+                    "csrf_token": csrf(review)}
+            status = timed(recorder, kind, moderator.request, "POST",
+                           f"/moderation/exemples/{example_id}/decision", data)
+            if status == 302:
+                with work.lock:
+                    work.approved.append(example_id)
+
+
+def timed(recorder: Recorder, kind: str, call, *args) -> int:
+    t = time.perf_counter()
+    try:
+        status = call(*args)[0]
+    except OSError:
+        status = 599  # connection failure
+    recorder.add(kind, time.perf_counter() - t, status)
+    return status
+
+
+def csrf(html: str) -> str:
+    from live import csrf_token
+
+    return csrf_token(html)
+
+
+def submission(title: str, form: str) -> dict:
+    return {
+        "csrf_token": csrf(form), "title": title,
+        "summary": "Une recyclerie partagée entre une association, une entreprise d’insertion et la commune.",
+        "description": "Les habitants déposent des objets ; une équipe en insertion les répare.",
+        "results": "Douze tonnes d’objets réemployés et six emplois en insertion la première année.",
+        "lessons": "Un local bien placé et un partenariat clair avec la collectivité.",
+        "objectives": ["co-construire"], "scale": "local", "regions": ["53"], "departements": ["35"],
+        "locality": "Rennes", "partners-0-name": "Recyclerie du Blosne", "partners-0-kind": "association",
+        "partners-0-role": "Anime la recyclerie.", "partners-1-name": "Ville de Rennes",
+        "partners-1-kind": "collectivite", "partners-1-role": "Prête le local.",
+        "themes": ["environnement"], "odd": ["12"], "start_year": "2024", "status": "en-cours",
+        "submitter_name": "Banc d’essai", "submitter_email": "banc@example.org",
+        "submitter_organisation": "Banc d’essai", "terms": "y",
+    }
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] if ordered else 0.0
+
+
+def report(recorder: Recorder, elapsed: float) -> None:
+    print(f"\n{'kind':<9} {'requests':>8} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}  statuses")
+    for kind, _ in MIX:
+        values = recorder.times.get(kind, [])
+        statuses = ", ".join(f"{code}×{n}" for code, n in sorted(recorder.statuses[kind].items()))
+        print(f"{kind:<9} {len(values):>8} {len(values) / elapsed:>8.1f} {pct(values, 50):>8.1f} "
+              f"{pct(values, 95):>8.1f} {pct(values, 99):>8.1f}  {statuses}")
+    searches = recorder.times.get("search", [])
+    rate, p95 = len(searches) / elapsed, pct(searches, 95)
+    verdict = "met" if rate >= TARGET_RATE and p95 <= TARGET_P95 else "NOT met"
+    print(f"\nSearch pages: {rate:.1f}/s, p95 {p95:.1f} ms "
+          f"(target ≥ {TARGET_RATE:.0f}/s with p95 ≤ {TARGET_P95:.0f} ms: {verdict})")
+
+
+def verify(instance: Instance, database: Path, base: str, work: Work, recorder: Recorder) -> list[str]:
+    problems = []
+    errors = {k: sum(n for code, n in s.items() if code >= 500) for k, s in recorder.statuses.items()}
+    if any(errors.values()):
+        problems.append(f"5xx answers: {errors}")
+    with sqlite3.connect(database) as connection:
+        titles = {r[0] for r in connection.execute("SELECT title FROM example")}
+        states = dict(connection.execute("SELECT id, state FROM example"))
+        slug_of = dict(connection.execute("SELECT id, slug FROM example"))
+    missing = [t for t in work.submitted if t not in titles]
+    if missing:
+        problems.append(f"{len(missing)} accepted submission(s) missing, e.g. {missing[:3]}")
+    unpublished = [i for i in work.approved if states.get(i) != "published"]
+    if unpublished:
+        problems.append(f"{len(unpublished)} approval(s) not published: {unpublished[:5]}")
+    browser = Browser(base)
+    deadline = time.monotonic() + 30
+    unsearchable = list(work.approved)
+    while unsearchable and time.monotonic() < deadline:
+        unsearchable = [i for i in unsearchable if not searchable(browser, slug_of[i])]
+        if unsearchable:
+            time.sleep(1)
+    if unsearchable:
+        problems.append(f"{len(unsearchable)} approval(s) not found by search: {unsearchable[:5]}")
+    check = instance.flask("check-index", check=False)
+    if check.returncode != 0:
+        problems.append("check-index: " + (check.stdout + check.stderr)[-500:])
+    print(f"\nAccepted submissions: {len(work.submitted)}; approvals: {len(work.approved)}; "
+          f"check-index exit code {check.returncode}.")
+    return problems
+
+
+def searchable(browser: Browser, slug: str) -> bool:
+    """Find an example through the catalogue search by the words of its title."""
+    status, page, _ = browser.get(f"/exemples/{slug}")
+    if status != 200:
+        return False
+    title = re.search(r"<h1>(.*?)</h1>", page, re.S).group(1)
+    words = " ".join(re.findall(r"\w{5,}", title)[:4])
+    _, results, _ = browser.get("/exemples/?" + urllib.parse.urlencode({"q": words}))
+    return f'href="/exemples/{slug}"' in results
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except subprocess.CalledProcessError as error:
+        print(error.stdout, error.stderr, file=sys.stderr)
+        raise
