@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import pytest
 from conftest import BASE_RECORD, settings_for
 from flask import Flask
-from playwright.sync_api import Browser, BrowserContext, Page, Request, Route, sync_playwright
+from playwright.sync_api import Browser, Page, Request, Route, sync_playwright
 from werkzeug.serving import make_server
 
 from catalogue import create_app
@@ -179,14 +179,42 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
+def guarded_page(browser: Browser, base_url: str, width: int = 1280, height: int = 900,
+                 **options) -> Page:
+    """Open a page in a new context whose every request goes through a `Traffic` guard.
+
+    The guard is `page.traffic`; `options` go to `browser.new_context` (`bypass_csp=True` lets
+    a test inject a script such as axe-core, `storage_state` starts logged in).
+    """
+    context = browser.new_context(
+        base_url=base_url, viewport={"width": width, "height": height}, locale="fr-FR", **options
+    )
+    context.set_default_timeout(10_000)
+    traffic = Traffic()
+    context.route("**/*", traffic.route)
+    context.on("request", traffic.on_request)
+    context.on("requestfinished", traffic.on_finished)
+    page = context.new_page()
+    page.traffic = traffic  # type: ignore[attr-defined]
+    return page
+
+
+def traffic_problems(page: Page) -> list[str]:
+    """Say what the page's context did wrong: requests to another host, heavy page loads."""
+    traffic: Traffic = page.traffic  # type: ignore[attr-defined]
+    return [f"request to another host: {url}" for url in traffic.foreign] + [
+        f"page over {PAGE_BUDGET // 1024} KB: {line}" for line in traffic.heavy()
+    ]
+
+
 @pytest.fixture(scope="session")
 def moderator_state(browser, live_server) -> dict:
     """Log the moderator in once through the form; return the cookies to reuse."""
-    context = browser.new_context(base_url=live_server.url)
-    page = context.new_page()
+    page = guarded_page(browser, live_server.url)
     log_in(page)
-    state = context.storage_state()
-    context.close()
+    state = page.context.storage_state()
+    assert not traffic_problems(page)
+    page.context.close()
     return state
 
 
@@ -201,36 +229,23 @@ def new_page(request, browser, live_server) -> Iterator[NewPage]:
     test inject a script (axe-core). After the test, fail on any request to another host or
     any page load over the budget.
     """
-    opened: list[tuple[BrowserContext, Traffic]] = []
+    opened: list[Page] = []
 
     def make(width: int = 1280, height: int = 900, moderator: bool = False,
              bypass_csp: bool = False) -> Page:
         # The login is asked for only by the tests that need it.
         storage = request.getfixturevalue("moderator_state") if moderator else None
-        context = browser.new_context(
-            base_url=live_server.url,
-            viewport={"width": width, "height": height},
-            locale="fr-FR",
-            bypass_csp=bypass_csp,
-            storage_state=storage,
-        )
-        context.set_default_timeout(10_000)
-        traffic = Traffic()
-        context.route("**/*", traffic.route)
-        context.on("request", traffic.on_request)
-        context.on("requestfinished", traffic.on_finished)
-        opened.append((context, traffic))
-        page = context.new_page()
-        page.traffic = traffic  # type: ignore[attr-defined]
+        page = guarded_page(browser, live_server.url, width, height,
+                            bypass_csp=bypass_csp, storage_state=storage)
+        opened.append(page)
         return page
 
     yield make
 
     problems = []
-    for context, traffic in opened:
-        problems += [f"request to another host: {url}" for url in traffic.foreign]
-        problems += [f"page over {PAGE_BUDGET // 1024} KB: {line}" for line in traffic.heavy()]
-        context.close()
+    for page in opened:
+        problems += traffic_problems(page)
+        page.context.close()
     assert not problems, "\n".join(problems)
 
 
