@@ -1,0 +1,77 @@
+"""The main pages on a phone and a desktop, kept as screenshots; a detail page in print."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import ARTIFACTS, LiveServer
+
+pytestmark = pytest.mark.browser
+
+DETAIL_TITLE = "Du fromage de la coopérative"
+
+
+def detail_path(server: LiveServer) -> str:
+    import sqlalchemy as sa
+
+    from catalogue.extensions import db
+    from catalogue.models import Example
+
+    with server.app.app_context():
+        slug = db.session.scalar(
+            sa.select(Example.slug).where(Example.title.startswith(DETAIL_TITLE))
+        )
+    return f"/exemples/{slug}"
+
+
+SCREENS = {
+    "accueil": lambda s: "/",
+    "catalogue": lambda s: "/exemples/",
+    "exemple": detail_path,
+    "proposer": lambda s: "/proposer",
+    "moderation": lambda s: "/moderation/",
+}
+
+# The innermost elements that stick out on the right, where sideways scrolling comes from.
+OVERFLOW = """() => {
+  const width = document.documentElement.clientWidth + 1;
+  const out = e => e.getBoundingClientRect().right > width;
+  return [...document.querySelectorAll('body *')]
+    .filter(e => out(e) && ![...e.children].some(out) && !e.closest('.visually-hidden'))
+    .slice(0, 5).map(e => e.outerHTML.slice(0, 120));
+}"""
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_screenshots_without_sideways_scrolling(new_page, live_server, width):
+    ARTIFACTS.mkdir(exist_ok=True)
+    public = new_page(width=width, height=800)
+    moderator = new_page(width=width, height=800, moderator=True)
+    for name, path in SCREENS.items():
+        page = moderator if name == "moderation" else public
+        page.goto(path(live_server))
+        page.screenshot(path=ARTIFACTS / f"{name}-{width}.png", full_page=True)
+        width_used = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width_used <= width, f"{name} at {width} px: {page.evaluate(OVERFLOW)}"
+
+
+def test_detail_page_prints_its_content_only(new_page, live_server):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = new_page()
+    page.goto(detail_path(live_server))
+    page.emulate_media(media="print")
+    page.screenshot(path=ARTIFACTS / "exemple-impression.png", full_page=True)
+    pdf = page.pdf(path=ARTIFACTS / "exemple-impression.pdf", format="A4")
+    assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page ") <= 4
+
+    for hidden in (".site-header", ".site-footer", ".breadcrumb", ".similar", ".skip-link"):
+        if page.locator(hidden).count():
+            assert not page.locator(hidden).first.is_visible(), f"{hidden} is printed"
+    for shown in ("h1", ".lead", ".prose", "table.partners", ".example-facts"):
+        assert page.locator(shown).first.is_visible(), f"{shown} is not printed"
+    # A printed link says where it goes.
+    website = page.locator(".example-facts a[href^='http']")
+    if website.count():
+        after = website.first.evaluate("a => getComputedStyle(a, '::after').content")
+        assert website.first.get_attribute("href") in after
+    assert page.evaluate("() => getComputedStyle(document.body).color") == "rgb(0, 0, 0)"
