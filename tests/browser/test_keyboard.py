@@ -62,7 +62,7 @@ def test_focus_is_visible_on_links_and_buttons(new_page):
     assert_focus_visible(page, "skip link")
     expect(page.locator(".skip-link")).to_be_in_viewport()
     page.keyboard.press("Enter")
-    assert focused(page)["id"] == "contenu"
+    expect(page.locator("#contenu")).to_be_focused()
 
     tab_to(page, lambda e: e["tag"] == "button", "the search button")
     assert_focus_visible(page, "search button")
@@ -108,11 +108,10 @@ def test_submission_form_with_the_keyboard_only(new_page, live_server):
     assert submit["tag"] == "button"
     assert_focus_visible(page, "submit button")
     page.keyboard.press("Enter")
-    page.wait_for_load_state()
 
     summary = page.locator("#erreurs")
     expect(summary).to_be_visible()
-    assert focused(page)["id"] == "erreurs", "the error summary takes the focus"
+    expect(summary).to_be_focused()  # announced first, and the next Tab reaches its links
     assert page.input_value("#partners-0-kind") == "collectivite"
     assert page.input_value("#partners-1-kind") == "association"
     assert page.is_checked("#scale-0") and page.is_checked("#objectives-2")
@@ -122,7 +121,7 @@ def test_submission_form_with_the_keyboard_only(new_page, live_server):
     link = tab_to(page, lambda e: e["tag"] == "a", "the link in the summary")
     assert "Acceptez les conditions" in link["text"]
     page.keyboard.press("Enter")
-    assert focused(page)["id"] == "terms", "the summary's link leads to the field"
+    expect(terms).to_be_focused()  # the summary's link leads to the field itself
     page.keyboard.press("Space")
     tab_to(page, lambda e: e["text"] == "Envoyer la proposition", "the submit button")
     page.keyboard.press("Enter")
