@@ -7,7 +7,7 @@ from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from . import framework, search, taxonomy
+from . import framework, regions_map, search, taxonomy
 from .extensions import db
 from .models import Example
 
@@ -69,6 +69,7 @@ def catalogue():
         facet_labels=FACET_LABELS,
         url_with=url_with,
         page_url=lambda page: url_with(page=page),
+        regions_map=regions_map,
     )
 
 
