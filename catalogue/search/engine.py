@@ -16,7 +16,7 @@ from .facets import FACETS
 from .query import Clause, Plan, correct, plan
 from .request import PER_PAGE_MAX, SearchRequest
 from .schema import FIELD_WEIGHTS
-from .snapshot import Scored, Snapshot
+from .snapshot import Scored, Snapshot, leaves
 from .snippets import snippet
 from .store import Store
 
@@ -103,7 +103,7 @@ class _Context:
         self.searcher = store.searcher()
         self.snap: Snapshot = store.snapshot(self.searcher)
         self.reader = self.searcher.reader()
-        self.leaves = [leaf for leaf, _ in self.reader.leaf_readers()]
+        self.leaves = [leaf for leaf, _ in leaves(self.reader)]
 
     def clause(self, clause: Clause) -> Scored:
         """Return the documents matching one clause, scored (cached for the generation)."""

@@ -14,9 +14,15 @@ from dataclasses import dataclass, field
 
 from .analysis import HYPHENS, analyze, fold, variant_stems
 from .schema import FIELD_WEIGHTS
+from .snapshot import leaves
 
 PREFIX_MIN = 3          # shorter prefixes are searched as words
-PREFIX_EXPANSIONS = 64  # most frequent completions kept
+# Bounds on the work one query can ask for (200 characters could hold 60 prefixes).
+MAX_CLAUSES = 16        # words or OR-groups; the rest is ignored
+MAX_PREFIXES = 4        # later prefixes are searched as words
+MAX_PHRASE = 8          # words of a phrase
+MAX_CORRECTED = 30      # longer "words" get no spelling correction
+PREFIX_EXPANSIONS = 24  # most frequent completions kept
 VARIANT_WEIGHT = 0.6    # related words count less than the word typed
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "«": '"', "»": '"', "„": '"'})
@@ -86,8 +92,16 @@ def parse(text: str) -> list[list[Part]]:
 def plan(text: str, reader) -> Plan | None:
     """Return the plan of a visitor's text, or None when it has no searchable word."""
     result = Plan(clauses=[])
-    for alternatives in parse(text):
-        alts = tuple(alt for part in alternatives for alt in _alts(part, reader, result.terms))
+    prefixes = 0
+    for alternatives in parse(text)[:MAX_CLAUSES]:
+        parts = []
+        for part in alternatives:
+            if part.kind == "prefix":
+                prefixes += 1
+                if prefixes > MAX_PREFIXES:
+                    part = Part("word", part.text)
+            parts.append(part)
+        alts = tuple(alt for part in parts for alt in _alts(part, reader, result.terms))
         if alts:
             result.clauses.append(alts)
     return result if result.clauses else None
@@ -101,7 +115,7 @@ def _alts(part: Part, reader, terms: set[str]) -> list[Alt]:
     if not words:
         return []
     if part.kind == "phrase":
-        return [_exact(words)]
+        return [_exact(words[:MAX_PHRASE])]
     if any(h in part.text for h in HYPHENS):
         # co-construction: the merged word indexed for "co-construction", or the parts in a row.
         merged = analyze(re.sub(f"[{HYPHENS}]", "", part.text))
@@ -146,13 +160,15 @@ def correct(text: str, reader) -> str | None:
     since they come from a field that stores words as written.
     """
     corrections: dict[str, str] = {}
-    for alternatives in parse(text):
+    attempts = 0
+    for alternatives in parse(text)[:MAX_CLAUSES]:
         for part in alternatives:
             if part.kind != "word" or any(h in part.text for h in HYPHENS):
                 continue
             word = part.text.lower()
-            if word in corrections or _known(word, reader):
+            if word in corrections or _known(word, reader) or attempts >= MAX_PREFIXES:
                 continue
+            attempts += 1
             better = _closest(word, reader)
             if better:
                 corrections[word] = better
@@ -173,12 +189,14 @@ def _known(word: str, reader) -> bool:
 
 
 def _closest(word: str, reader) -> str | None:
+    if not 3 <= len(word) <= MAX_CORRECTED or any(c.isdigit() for c in word):
+        return None
     maxdist = 1 if len(word) <= 4 else 2
     # Asking for the first letter to match makes the look-up 5x faster; typing "e" for "é"
     # (educaton -> éducation) is common, so accented first letters are tried as well.
     candidates: set[str] = set()
     for first in _FIRST_LETTERS.get(fold(word[0]), word[0]):
-        for leaf, _ in reader.leaf_readers():
+        for leaf, _ in leaves(reader):
             candidates.update(leaf.terms_within("spell", first + word[1:], maxdist, prefix=1))
     folded = fold(word)
     ranked = []

@@ -13,7 +13,10 @@ PER_PAGE_MAX = 100
 PAGE_MAX = 10**6
 SORTS = {"pertinence": "pertinence", "recent": "date de publication", "titre": "titre"}
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+# Control, invisible and bidi characters, and lone surrogates (not encodable in UTF-8).
+_CONTROL = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
+)
 
 
 @dataclass

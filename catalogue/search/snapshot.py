@@ -269,6 +269,12 @@ def _adjacent(positions: list[list[int]]) -> bool:
     return True
 
 
+def leaves(reader) -> list:
+    """Return the (segment reader, docnum offset) pairs of a reader (none for an empty index)."""
+    return [(leaf, offset) for leaf, offset in reader.leaf_readers()
+            if leaf.segment() is not None]
+
+
 def _raw_ids(leaf, field: str, btext: bytes) -> list[int]:
     return list(_read_postings(leaf, field, btext)[0])
 

@@ -11,11 +11,12 @@ import threading
 
 from markupsafe import Markup, escape
 
-from .analysis import WORD_RE, analyze
+from .analysis import HYPHENS, WORD_RE, analyze, fold
 
 WIDTH = 240          # characters of text in an excerpt
 LEAD = 60            # characters kept before the first match
 _WORD = re.compile(WORD_RE)
+_HYPHEN = re.compile(f"[{HYPHENS}]")
 _CACHE_MAX = 200_000
 
 _cache: dict[str, frozenset[str]] = {}
@@ -36,9 +37,17 @@ def word_terms(word: str) -> frozenset[str]:
 
 def snippet(text: str, terms: set[str] | frozenset[str]) -> Markup | None:
     """Return an escaped excerpt of text around its first matched words, or None if none match."""
-    if not text or not terms:
+    if not text or not terms or not _may_match(text, terms):
         return None
-    matches = [m.span() for m in _WORD.finditer(text) if word_terms(m.group()) & terms]
+    matches: list[tuple[int, int]] = []
+    limit = len(text)
+    for m in _WORD.finditer(text):
+        if m.start() > limit:
+            break  # past the excerpt: the rest would not be shown
+        if word_terms(m.group()) & terms:
+            if not matches and len(text) > WIDTH:
+                limit = max(0, m.start() - LEAD) + WIDTH
+            matches.append(m.span())
     if not matches:
         return None
     start, end = 0, len(text)
@@ -61,6 +70,16 @@ def snippet(text: str, terms: set[str] | frozenset[str]) -> Markup | None:
     if end < len(text):
         out.append(" …")
     return Markup("".join(out).strip())
+
+
+def _may_match(text: str, terms) -> bool:
+    """Tell cheaply whether a text can match: stemming keeps the first letters of a word."""
+    folded = fold(text.lower())
+    starts = {term[:3] for term in terms}
+    if any(start in folded for start in starts):
+        return True
+    joined = _HYPHEN.sub("", folded)  # merged forms: "coconstruct" in "co-construction"
+    return joined != folded and any(start in joined for start in starts)
 
 
 def _word_start(text: str, index: int) -> int:

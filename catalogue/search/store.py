@@ -8,7 +8,8 @@ Layout of INDEX_DIR (created when missing)::
     rebuild.lock               flock held by the process rebuilding
 
 Readers compare realpath(current) on every search and reopen after a swap: Whoosh's
-refresh() only compares generation numbers and would keep serving the old index.
+refresh() only compares generation numbers and would keep serving the old index. They also
+reopen (rather than refresh()) when the generation changed: see Store.searcher.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from whoosh.reading import SegmentReader
 from whoosh.writing import NO_MERGE, LockError
 
 from .schema import SCHEMA_VERSION, make_schema
-from .snapshot import SegmentData, Snapshot
+from .snapshot import SegmentData, Snapshot, leaves
 
 log = logging.getLogger(__name__)
 
@@ -146,11 +147,14 @@ class Store:
                 raise IndexUnavailable("index missing")
             if getattr(loc, "target", None) != target or loc.searcher is None:
                 self.forget()
-                loc.searcher = whoosh_index.open_dir(target).searcher()
+                loc.ix = whoosh_index.open_dir(target)
+                loc.searcher = loc.ix.searcher()
                 loc.target = target
-            else:
-                # Never close the old searcher: refresh() shares its readers with the new one.
-                loc.searcher = loc.searcher.refresh()
+            elif loc.ix.latest_generation() != loc.searcher.reader().generation():
+                # Not searcher.refresh(): Whoosh 2.7 reuses the reader of a segment that only
+                # gained deletions, without them, so an updated example would show twice.
+                old, loc.searcher = loc.searcher, loc.ix.searcher()
+                old.close()
             return loc.searcher
         except IndexUnavailable:
             raise
@@ -162,7 +166,7 @@ class Store:
         """Drop this thread's cached searcher (after an error, or to reopen)."""
         loc = self._local
         searcher = getattr(loc, "searcher", None)
-        loc.searcher, loc.target = None, None
+        loc.searcher, loc.target, loc.ix = None, None, None
         if searcher is not None:
             with contextlib.suppress(Exception):
                 searcher.close()
@@ -176,7 +180,7 @@ class Store:
         if snap is not None:
             return snap
         parts, seen = [], set()
-        for leaf, offset in reader.leaf_readers():
+        for leaf, offset in leaves(reader):
             segkey = (target, leaf.segment().segment_id())
             seen.add(segkey)
             data = self._segments.get(segkey)
@@ -217,7 +221,7 @@ class Store:
             try:
                 # Our own schema object: its analyzer keeps its stemming cache between writers.
                 ix = whoosh_index.open_dir(target, schema=self.schema)
-                writer = ix.writer(timeout=self.write_timeout, delay=0.02)
+                writer = locked_writer(ix, self.write_timeout)
             except LockError:
                 raise WriterBusy("writer lock held") from None
             except Exception as exc:
@@ -241,10 +245,21 @@ class Store:
         index there: a publish would wait for it. Here a commit only writes its own segment; a
         background thread merges small segments once commits pause for MERGE_DELAY.
         """
-        writer.commit(mergetype=NO_MERGE)
+        try:
+            writer.commit(mergetype=NO_MERGE)
+        except BaseException:
+            release(writer)
+            raise
         self._last_commit = time.monotonic()
         if self._merging.acquire(blocking=False):
             threading.Thread(target=self._merge_when_idle, name="search-merge", daemon=True).start()
+
+    def settle(self, timeout: float = 30.0) -> bool:
+        """Wait until this process has no merge pending (tests, benchmarks); False on timeout."""
+        if not self._merging.acquire(timeout=timeout):
+            return False
+        self._merging.release()
+        return True
 
     def _merge_when_idle(self) -> None:
         try:
@@ -268,7 +283,7 @@ class Store:
         ix = whoosh_index.open_dir(target, schema=self.schema)
         if not segments_to_merge(ix._segments()):
             return
-        writer = ix.writer(timeout=0.5, delay=0.05)
+        writer = locked_writer(ix, 0.5)
         if self.current_path() != target:
             writer.cancel()
             return
@@ -403,6 +418,35 @@ def merge_small_segments(writer, segments):
         reader.close()
     merged = {id(seg) for seg in chosen}
     return [seg for seg in segments if id(seg) not in merged]
+
+
+def locked_writer(ix, timeout: float):
+    """Return a writer holding the index's writer lock; LockError if not had within timeout.
+
+    The lock is taken here rather than by Whoosh: a SegmentWriter that fails after locking
+    (an unwritable directory) would keep the lock until garbage collection.
+    """
+    lock = ix.lock("WRITELOCK")
+    if not _try_for(lock.acquire, timeout=timeout, delay=0.02):
+        raise LockError
+    try:
+        writer = ix.writer(_lk=False)
+    except BaseException:
+        lock.release()
+        raise
+    writer.writelock = lock  # commit() and cancel() release it
+    return writer
+
+
+def release(writer) -> None:
+    """Give up a writer whose commit failed, so its lock is not held until garbage collection."""
+    try:
+        writer.cancel()
+    except Exception:
+        lock = getattr(writer, "writelock", None)
+        with contextlib.suppress(Exception):
+            if lock is not None:
+                lock.release()
 
 
 def _try_for(fn: Callable[[], bool], timeout: float, delay: float = 0.05) -> bool:

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session, selectinload
 from ..extensions import db
 from ..models import Example, IndexOutbox, Partner, utcnow
 from .schema import document
-from .store import IndexUnavailable, Store, WriterBusy
+from .store import IndexUnavailable, Store, WriterBusy, release
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +72,9 @@ def _after_commit(session: Session) -> None:
         return
     try:
         process_outbox(store)
-    except Exception:  # the rows stay in the outbox; never fail a request after its commit
+    except IndexUnavailable as exc:  # the rows stay in the outbox, applied once it is back
+        log.warning("search: outbox not applied after a commit: %s", exc)
+    except Exception:  # never fail a request after its commit: the rows stay for later
         log.exception("search: could not apply the outbox after a commit")
 
 
@@ -116,9 +118,13 @@ def _was_or_is_published(example: Example) -> bool:
 def write_outbox(example_ids: Iterable[int], connection=None) -> None:
     """Record that these examples' documents must be refreshed, in the caller's transaction."""
     rows = [{"example_id": int(i), "created_at": utcnow()} for i in example_ids]
-    if rows:
-        conn = connection if connection is not None else db.session.connection()
-        conn.execute(sa.insert(IndexOutbox.__table__), rows)
+    if not rows:
+        return
+    if connection is None:
+        connection = db.session.connection()
+        # Have the commit apply them, as it does for the rows the ORM events write.
+        db.session.info.setdefault(PENDING, set()).update(r["example_id"] for r in rows)
+    connection.execute(sa.insert(IndexOutbox.__table__), rows)
 
 
 def pending() -> int:
@@ -155,7 +161,7 @@ def process_outbox(store: Store) -> int:
                 if example_id not in published:
                     writer.delete_by_term("id", str(example_id))
     except BaseException:
-        writer.cancel()
+        release(writer)
         raise
     if not rows:
         writer.cancel()
