@@ -10,13 +10,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
-from flask_migrate import upgrade
 
-from catalogue import create_app
-from catalogue.extensions import db
-from catalogue.models import Example, User
-from catalogue.records import add_examples, validate_all
+# Helper modules shared by test files: their asserts are rewritten too (before any import).
+pytest.register_assert_rewrite("fixtures_app", "live", "search_fixtures")
+
+import sqlalchemy as sa  # noqa: E402
+from flask_migrate import upgrade  # noqa: E402
+
+from catalogue import create_app  # noqa: E402
+from catalogue.extensions import db  # noqa: E402
+from catalogue.models import Example, User  # noqa: E402
+from catalogue.records import add_examples, validate_all  # noqa: E402
 
 DEMO_FILE = Path(__file__).resolve().parents[1] / "catalogue" / "demo" / "examples.json"
 

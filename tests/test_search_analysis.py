@@ -11,7 +11,6 @@ from catalogue.extensions import db
 from catalogue.search.analysis import analyze, sort_key
 
 # Rewrite asserts in the shared module too; it is imported here before pytest loads it.
-pytest.register_assert_rewrite("search_fixtures")
 from search_fixtures import add_records, find, neutral  # noqa: E402
 
 pytest_plugins = ["search_fixtures"]

@@ -10,7 +10,6 @@ from catalogue.search import FACETS, SearchRequest, parse_args, parse_args_stric
 from catalogue.search.facets import year_range
 
 # Rewrite asserts in the shared module too; it is imported here before pytest loads it.
-pytest.register_assert_rewrite("search_fixtures")
 from search_fixtures import find  # noqa: E402
 
 pytest_plugins = ["search_fixtures"]

@@ -8,7 +8,6 @@ from werkzeug.datastructures import MultiDict
 from catalogue import search
 
 # Rewrite asserts in the shared module too; it is imported here before pytest loads it.
-pytest.register_assert_rewrite("search_fixtures")
 from search_fixtures import add_records, neutral  # noqa: E402
 
 pytest_plugins = ["search_fixtures"]

@@ -21,7 +21,6 @@ from catalogue.search import SCHEMA_VERSION, schema, sync
 from catalogue.workflow import transition
 
 # Rewrite asserts in the shared module too; it is imported here before pytest loads it.
-pytest.register_assert_rewrite("search_fixtures")
 from search_fixtures import (  # noqa: E402
     add_records,
     find,
