@@ -10,7 +10,7 @@ NODE_STAMP := node_modules/.installed
 # The Playwright package drives Debian's Chromium: never let it fetch a browser of its own.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: run test test-postgres bench bench-load install browser-tools clean
+.PHONY: run test test-postgres bench bench-load install browser-tools translations clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,15 @@ test-postgres: install browser-tools
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
 		(apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql)
 	scripts/with-postgres.sh $(PY) -m pytest
+
+# After changing a text: extract the French msgids, update the English catalogue (new entries
+# come empty, to translate), compile it. Both .po and .mo are committed; tests/test_i18n.py checks.
+translations: install
+	@mkdir -p build
+	$(VENV)/bin/pybabel extract -F babel.cfg --ignore-dirs '.* ._ build node_modules instance tests' \
+		--no-location --sort-output -o build/messages.pot .
+	$(VENV)/bin/pybabel update -i build/messages.pot -d catalogue/translations --ignore-obsolete -w 100
+	$(VENV)/bin/pybabel compile -d catalogue/translations --statistics
 
 bench: install
 	$(PY) bench/search_bench.py

@@ -7,7 +7,7 @@ import logging
 import nh3
 import sqlalchemy as sa
 from flask import Flask, current_app, jsonify, make_response, render_template, request
-from flask_babel import format_date
+from flask_babel import format_date, gettext
 from flask_wtf.csrf import CSRFError
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -15,21 +15,35 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import search, taxonomy
+from . import i18n, search, taxonomy
 from .extensions import db
+from .i18n import N_
 from .models import Example
 
 log = logging.getLogger(__name__)
 
+# Titles and messages in French, marked for translation; error_page() translates them.
 ERRORS = {
-    400: ("Requête incorrecte", "La demande n’a pas pu être comprise. Vérifiez l’adresse ou le formulaire."),
-    403: ("Accès refusé", "Cette page est réservée à d’autres personnes que vous."),
-    404: ("Page introuvable", "Cette page n’existe pas ou n’est pas publiée."),
-    405: ("Méthode non autorisée", "Cette adresse ne s’utilise pas de cette façon."),
-    413: ("Envoi trop volumineux", "Ce que vous avez envoyé dépasse la taille autorisée. Raccourcissez les textes et réessayez."),
-    429: ("Trop de demandes", "Vous avez fait trop de demandes en peu de temps. Patientez un moment avant de réessayer."),
-    500: ("Erreur du serveur", "Une erreur inattendue est survenue. Rien de ce que vous avez envoyé n’a été enregistré à moitié : réessayez dans un instant."),
-    503: ("Service momentanément indisponible", "Le site ne peut pas accéder à ses données pour le moment. Réessayez dans quelques minutes."),
+    400: (N_("Requête incorrecte"),
+          N_("La demande n’a pas pu être comprise. Vérifiez l’adresse ou le formulaire.")),
+    403: (N_("Accès refusé"),
+          N_("Cette page est réservée à d’autres personnes que vous.")),
+    404: (N_("Page introuvable"),
+          N_("Cette page n’existe pas ou n’est pas publiée.")),
+    405: (N_("Méthode non autorisée"),
+          N_("Cette adresse ne s’utilise pas de cette façon.")),
+    413: (N_("Envoi trop volumineux"),
+          N_("Ce que vous avez envoyé dépasse la taille autorisée. Raccourcissez les textes "
+             "et réessayez.")),
+    429: (N_("Trop de demandes"),
+          N_("Vous avez fait trop de demandes en peu de temps. Patientez un moment avant de "
+             "réessayer.")),
+    500: (N_("Erreur du serveur"),
+          N_("Une erreur inattendue est survenue. Rien de ce que vous avez envoyé n’a été "
+             "enregistré à moitié : réessayez dans un instant.")),
+    503: (N_("Service momentanément indisponible"),
+          N_("Le site ne peut pas accéder à ses données pour le moment. Réessayez dans "
+             "quelques minutes.")),
 }
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
@@ -46,12 +60,12 @@ def rich_text(text: str | None) -> Markup:
 
 
 def term_label(code, vocabulary: str) -> str:
-    """Return the label of a taxonomy code, e.g. `"53"|label("regions")`."""
-    return taxonomy.VOCABULARIES[vocabulary].label(code)
+    """Return the label of a taxonomy code in the page's language, e.g. `"53"|label("regions")`."""
+    return i18n.tr(taxonomy.VOCABULARIES[vocabulary].label(code))
 
 
 def date_fr(moment) -> str:
-    """Format a date the French way: 14 mars 2025."""
+    """Format a date in full in the page's language: 14 mars 2025, 14 March 2025."""
     return format_date(moment, "long") if moment else ""
 
 
@@ -100,6 +114,7 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.filters.update(rich=rich_text, label=term_label, date_fr=date_fr)
     app.add_url_rule("/healthz", "healthz", healthz)
+    i18n.init_app(app)
     app.after_request(_security_headers)
     _register_error_pages(app)
 
@@ -145,7 +160,7 @@ def _wants_json() -> bool:
 
 
 def error_page(code: int, message: str | None = None):
-    title, default = ERRORS.get(code, ERRORS[500])
+    title, default = (gettext(text) for text in ERRORS.get(code, ERRORS[500]))
     if _wants_json():
         body = jsonify(error={"code": code, "title": title, "message": message or default})
     else:
@@ -166,8 +181,9 @@ def _register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):
-        return error_page(400, "Le formulaire a expiré ou n’a pas été envoyé depuis ce site. "
-                               "Revenez à la page précédente, rechargez-la et réessayez.")
+        return error_page(400, gettext(
+            "Le formulaire a expiré ou n’a pas été envoyé depuis ce site. "
+            "Revenez à la page précédente, rechargez-la et réessayez."))
 
     @app.errorhandler(OperationalError)
     def database_unavailable(exc: OperationalError):

@@ -28,6 +28,7 @@ ACCESS: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("public.resources", "GET"): ("/cadre/ressources", PUBLIC),
     ("static", "GET"): ("/static/favicon.svg", PUBLIC),
     ("healthz", "GET"): ("/healthz", PUBLIC),
+    ("language", "GET"): ("/langue/en?next=/exemples/", {ANON: 303, MODO: 303, ADMIN: 303}),
     ("exports.csv", "GET"): ("/exemples.csv", PUBLIC),
     ("exports.json_export", "GET"): ("/exemples.json", PUBLIC),
     ("exports.atom", "GET"): ("/flux.atom", PUBLIC),

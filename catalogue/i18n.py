@@ -1,0 +1,97 @@
+"""Languages: French by default, English on request; the language switch and translated labels.
+
+The source language is French: every msgid is the French text, so French needs no catalogue and
+`translations/en/LC_MESSAGES/messages.po` holds the English. Vocabulary and framework labels stay
+French in the data (the API, exports and the index use them as they are) and are marked with
+`N_` so that extraction finds them; `tr` translates them when a page shows them.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, abort, current_app, has_request_context, redirect, request
+from flask_babel import force_locale, get_locale, gettext
+
+LANGUAGES = {"fr": "Français", "en": "English"}
+COOKIE = "lang"
+COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+def N_(message: str) -> str:
+    """Mark a French text for extraction without translating it; `tr` translates it when shown."""
+    return message
+
+
+def select_locale() -> str | None:
+    """Return the language of the request: the visitor's choice, else their browser's, else None.
+
+    None means the default (BABEL_DEFAULT_LOCALE, French), also outside requests (CLI, digests).
+    """
+    if not has_request_context():
+        return None
+    if request.path.startswith("/api/v1/"):
+        return None  # the JSON API speaks French whatever the browser says, like its values
+    chosen = request.cookies.get(COOKIE)
+    if chosen in LANGUAGES:
+        return chosen
+    return request.accept_languages.best_match(LANGUAGES)
+
+
+def current_language() -> str:
+    """Return the code of the language pages are shown in, for `<html lang>`."""
+    locale = get_locale()
+    return locale.language if locale is not None else "fr"
+
+
+def site_locale():
+    """Switch to the site's default language, for mail to people whose language is unknown."""
+    return force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE") or "fr")
+
+
+def tr(text):
+    """Translate a French label kept in the data (taxonomy, framework); '' and None pass."""
+    return gettext(str(text)) if text else text
+
+
+def switch_language(code: str):
+    """Remember the chosen language in a cookie and go back to the page the visitor was on."""
+    from .auth import safe_next  # auth imports the forms, which import this module
+
+    if code not in LANGUAGES:
+        abort(404)
+    response = redirect(safe_next(request.args.get("next")) or "/", code=303)
+    response.headers["Cache-Control"] = "no-store"
+    response.set_cookie(
+        COOKIE,
+        code,
+        max_age=COOKIE_MAX_AGE,
+        secure=bool(current_app.config.get("HTTPS")),
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+def switch_url_target() -> str:
+    """Return the current page as a `next` for the language switch (path and query string)."""
+    path = request.full_path
+    return path[:-1] if path.endswith("?") else path
+
+
+def _vary(response):
+    # The same URL answers in French or English: caches must key on what picks the language.
+    if response.mimetype == "text/html":
+        response.vary.add("Accept-Language")
+        response.vary.add("Cookie")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Register the language switch, the `t` filter and the template globals."""
+    app.add_url_rule("/langue/<code>", "language", switch_language)
+    # `{% trans %}` blocks span several lines: their msgids are the text with spaces collapsed.
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
+    app.jinja_env.filters["t"] = tr
+    app.jinja_env.globals.update(
+        languages=LANGUAGES, current_language=current_language, switch_url_target=switch_url_target
+    )
+    app.after_request(_vary)
