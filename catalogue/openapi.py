@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import taxonomy
+from .i18n import N_
 from .models import (
     LOCALITY_MAX,
     PARTNER_NAME_MAX,
@@ -25,15 +26,16 @@ PUBLIC_VOCABULARIES = tuple(name for name in taxonomy.VOCABULARIES if name != "s
 ID_MAX = 2**31 - 1
 
 # The catalogue's filters, as on /exemples/: parameter → French description.
+# French in the OpenAPI document, like the rest of it; the API page shows them translated.
 FILTERS: dict[str, str] = {
-    "objectif": "Objectif de l’alliance (codes de la taxonomie `objectives`).",
-    "region": "Région, code officiel INSEE (taxonomie `regions`).",
-    "departement": "Département, code officiel INSEE (taxonomie `departements`).",
-    "acteur": "Type de partenaire présent dans l’alliance (taxonomie `partner_kinds`).",
-    "theme": "Thématique (taxonomie `themes`).",
-    "odd": "Objectif de développement durable, de 1 à 17 (taxonomie `odd`).",
-    "echelle": "Échelle de l’action (taxonomie `scales`).",
-    "annee": "Période de lancement.",
+    "objectif": N_("Objectif de l’alliance (codes de la taxonomie `objectives`)."),
+    "region": N_("Région, code officiel INSEE (taxonomie `regions`)."),
+    "departement": N_("Département, code officiel INSEE (taxonomie `departements`)."),
+    "acteur": N_("Type de partenaire présent dans l’alliance (taxonomie `partner_kinds`)."),
+    "theme": N_("Thématique (taxonomie `themes`)."),
+    "odd": N_("Objectif de développement durable, de 1 à 17 (taxonomie `odd`)."),
+    "echelle": N_("Échelle de l’action (taxonomie `scales`)."),
+    "annee": N_("Période de lancement."),
 }
 
 

@@ -1,9 +1,16 @@
-"""Controlled vocabularies of the catalogue: objectives, territories, partners, themes and states."""
+"""Controlled vocabularies of the catalogue: objectives, territories, partners, themes and states.
+
+Labels are French, as the API, the exports and the search index use them. Those marked `N_` are
+translated when a page shows them (`i18n.tr`, the `t` and `label` template filters); the names of
+régions and départements are proper nouns and stay as they are.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
+
+from .i18n import N_
 
 
 @dataclass(frozen=True)
@@ -69,9 +76,9 @@ class Vocabulary:
 OBJECTIVES = Vocabulary("objectives", [
     Term(
         "equilibrer",
-        "Équilibrer performance et engagement de son organisation",
-        hint="Alliances qui renforcent à la fois l’efficacité d’une structure et son engagement sociétal.",
-        description=(
+        N_("Équilibrer performance et engagement de son organisation"),
+        hint=N_("Alliances qui renforcent à la fois l’efficacité d’une structure et son engagement sociétal."),
+        description=N_(
             "Une organisation cherche à concilier sa performance et sa contribution à la société. "
             "Pour une entreprise, cela passe par sa politique RSE ou l’engagement de ses collaborateurs ; "
             "pour une association, par sa professionnalisation et la consolidation de son projet. "
@@ -80,9 +87,9 @@ OBJECTIVES = Vocabulary("objectives", [
     ),
     Term(
         "hybrider",
-        "Hybrider son modèle socio-économique",
-        hint="Partenariats qui diversifient les ressources : financements publics, privés, mécénat, revenus propres.",
-        description=(
+        N_("Hybrider son modèle socio-économique"),
+        hint=N_("Partenariats qui diversifient les ressources : financements publics, privés, mécénat, revenus propres."),
+        description=N_(
             "Une organisation fait évoluer la manière dont elle finance et mène son action. "
             "Elle combine plusieurs sources de richesses — ressources publiques, privées, revenus d’activité, "
             "mécénat financier ou de compétences — et peut aller jusqu’à créer de la valeur partagée avec ses partenaires. "
@@ -91,9 +98,9 @@ OBJECTIVES = Vocabulary("objectives", [
     ),
     Term(
         "innover",
-        "Accélérer une démarche d’innovation sociétale",
-        hint="Alliances qui expérimentent ou essaiment des réponses nouvelles à des fragilités sociales ou environnementales.",
-        description=(
+        N_("Accélérer une démarche d’innovation sociétale"),
+        hint=N_("Alliances qui expérimentent ou essaiment des réponses nouvelles à des fragilités sociales ou environnementales."),
+        description=N_(
             "Des partenaires unissent leurs compétences pour inventer des réponses aux fragilités sociales "
             "ou environnementales que personne ne traite seul de façon satisfaisante. "
             "L’alliance permet d’expérimenter, d’évaluer puis de changer d’échelle une solution qui a fait ses preuves."
@@ -101,9 +108,9 @@ OBJECTIVES = Vocabulary("objectives", [
     ),
     Term(
         "co-construire",
-        "Co-construire territorialement des solutions adaptées aux priorités locales",
-        hint="Coopérations entre acteurs d’un même territoire pour répondre ensemble à ses besoins prioritaires.",
-        description=(
+        N_("Co-construire territorialement des solutions adaptées aux priorités locales"),
+        hint=N_("Coopérations entre acteurs d’un même territoire pour répondre ensemble à ses besoins prioritaires."),
+        description=N_(
             "Les acteurs d’un territoire — associations, entreprises, collectivités, fondations, habitants — "
             "partagent un diagnostic de ses besoins et construisent ensemble les réponses. "
             "Chacun y apporte ses ressources et son expertise au service d’un projet commun. "
@@ -245,74 +252,74 @@ DEPARTEMENTS = Vocabulary("departements", [
 
 
 PARTNER_KINDS = Vocabulary("partner_kinds", [
-    Term("association", "Association"),
-    Term("entreprise", "Entreprise"),
-    Term("collectivite", "Collectivité territoriale"),
-    Term("public", "Services de l’État et organismes publics"),
-    Term("fondation", "Fondation"),
-    Term("enseignement-recherche", "Enseignement et recherche"),
-    Term("autre", "Autre"),
+    Term("association", N_("Association")),
+    Term("entreprise", N_("Entreprise")),
+    Term("collectivite", N_("Collectivité territoriale")),
+    Term("public", N_("Services de l’État et organismes publics")),
+    Term("fondation", N_("Fondation")),
+    Term("enseignement-recherche", N_("Enseignement et recherche")),
+    Term("autre", N_("Autre")),
 ])
 
 
 THEMES = Vocabulary("themes", [
-    Term("emploi-insertion", "Emploi et insertion"),
-    Term("education-jeunesse", "Éducation et jeunesse"),
-    Term("sante", "Santé"),
-    Term("environnement", "Environnement et transition écologique"),
-    Term("culture-sport", "Culture et sport"),
-    Term("solidarite", "Solidarités et lien social"),
-    Term("numerique", "Numérique et inclusion numérique"),
-    Term("alimentation-agriculture", "Alimentation et agriculture"),
-    Term("mobilite", "Mobilité"),
-    Term("logement", "Logement et habitat"),
-    Term("developpement-economique", "Développement économique local"),
-    Term("gouvernance-citoyennete", "Gouvernance et citoyenneté"),
+    Term("emploi-insertion", N_("Emploi et insertion")),
+    Term("education-jeunesse", N_("Éducation et jeunesse")),
+    Term("sante", N_("Santé")),
+    Term("environnement", N_("Environnement et transition écologique")),
+    Term("culture-sport", N_("Culture et sport")),
+    Term("solidarite", N_("Solidarités et lien social")),
+    Term("numerique", N_("Numérique et inclusion numérique")),
+    Term("alimentation-agriculture", N_("Alimentation et agriculture")),
+    Term("mobilite", N_("Mobilité")),
+    Term("logement", N_("Logement et habitat")),
+    Term("developpement-economique", N_("Développement économique local")),
+    Term("gouvernance-citoyennete", N_("Gouvernance et citoyenneté")),
 ])
 
 
 ODD = Vocabulary("odd", [
-    Term(1, "Pas de pauvreté"),
-    Term(2, "Faim « zéro »"),
-    Term(3, "Bonne santé et bien-être"),
-    Term(4, "Éducation de qualité"),
-    Term(5, "Égalité entre les sexes"),
-    Term(6, "Eau propre et assainissement"),
-    Term(7, "Énergie propre et d’un coût abordable"),
-    Term(8, "Travail décent et croissance économique"),
-    Term(9, "Industrie, innovation et infrastructure"),
-    Term(10, "Inégalités réduites"),
-    Term(11, "Villes et communautés durables"),
-    Term(12, "Consommation et production responsables"),
-    Term(13, "Mesures relatives à la lutte contre les changements climatiques"),
-    Term(14, "Vie aquatique"),
-    Term(15, "Vie terrestre"),
-    Term(16, "Paix, justice et institutions efficaces"),
-    Term(17, "Partenariats pour la réalisation des objectifs"),
+    Term(1, N_("Pas de pauvreté")),
+    Term(2, N_("Faim « zéro »")),
+    Term(3, N_("Bonne santé et bien-être")),
+    Term(4, N_("Éducation de qualité")),
+    Term(5, N_("Égalité entre les sexes")),
+    Term(6, N_("Eau propre et assainissement")),
+    Term(7, N_("Énergie propre et d’un coût abordable")),
+    Term(8, N_("Travail décent et croissance économique")),
+    Term(9, N_("Industrie, innovation et infrastructure")),
+    Term(10, N_("Inégalités réduites")),
+    Term(11, N_("Villes et communautés durables")),
+    Term(12, N_("Consommation et production responsables")),
+    Term(13, N_("Mesures relatives à la lutte contre les changements climatiques")),
+    Term(14, N_("Vie aquatique")),
+    Term(15, N_("Vie terrestre")),
+    Term(16, N_("Paix, justice et institutions efficaces")),
+    Term(17, N_("Partenariats pour la réalisation des objectifs")),
 ])
 
 
 SCALES = Vocabulary("scales", [
-    Term("local", "Locale"),
-    Term("departemental", "Départementale"),
-    Term("regional", "Régionale"),
-    Term("national", "Nationale"),
-    Term("international", "Internationale"),
+    Term("local", N_("Locale")),
+    Term("departemental", N_("Départementale")),
+    Term("regional", N_("Régionale")),
+    Term("national", N_("Nationale")),
+    Term("international", N_("Internationale")),
 ])
 
 
 STATUSES = Vocabulary("statuses", [
-    Term("en-cours", "En cours"),
-    Term("termine", "Terminé"),
+    Term("en-cours", N_("En cours")),
+    Term("termine", N_("Terminé")),
 ])
 
 
 STATES = Vocabulary("states", [
-    Term("pending", "En attente de modération"),
-    Term("changes_requested", "Modifications demandées"),
-    Term("published", "Publié"),
-    Term("rejected", "Refusé"),
-    Term("archived", "Archivé"),
+    Term("pending", N_("En attente de modération")),
+    Term("changes_requested", N_("Modifications demandées")),
+    Term("published", N_("Publié")),
+    Term("rejected", N_("Refusé")),
+    Term("archived", N_("Archivé")),
 ])
 
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from flask_babel import gettext
+
 from .. import taxonomy
+from ..i18n import N_
 from ..taxonomy import Term, Vocabulary
 
 # Start-year ranges, the only facet that is not a taxonomy of its own. (first, last) inclusive.
@@ -17,11 +20,11 @@ YEAR_RANGES: dict[str, tuple[int | None, int | None]] = {
     "2025-": (2025, None),
 }
 YEARS = Vocabulary("annees", [
-    Term("avant-2010", "Avant 2010"),
-    Term("2010-2014", "De 2010 à 2014"),
-    Term("2015-2019", "De 2015 à 2019"),
-    Term("2020-2024", "De 2020 à 2024"),
-    Term("2025-", "Depuis 2025"),
+    Term("avant-2010", N_("Avant 2010")),
+    Term("2010-2014", N_("De 2010 à 2014")),
+    Term("2015-2019", N_("De 2015 à 2019")),
+    Term("2020-2024", N_("De 2020 à 2024")),
+    Term("2025-", N_("Depuis 2025")),
 ])
 
 
@@ -41,7 +44,7 @@ class Facet:
 
     name: str
     vocabulary: Vocabulary
-    noun: str  # as in « Filtre ignoré : région « 99 » inconnue. »
+    noun: str  # French msgid, as in « Filtre ignoré : région « 99 » inconnue. »
     feminine: bool
     values: Callable[[object], list[str]]  # the facet values of an Example
 
@@ -55,8 +58,11 @@ class Facet:
 
     def unknown(self, value: str) -> str:
         shown = value if len(value) <= 40 else value[:39] + "…"
-        adjective = "inconnue" if self.feminine else "inconnu"
-        return f"Filtre ignoré : {self.noun} « {shown} » {adjective}."
+        if self.feminine:
+            return gettext("Filtre ignoré : %(noun)s « %(value)s » inconnue.",
+                           noun=gettext(self.noun), value=shown)
+        return gettext("Filtre ignoré : %(noun)s « %(value)s » inconnu.",
+                       noun=gettext(self.noun), value=shown)
 
 
 def _partner_kinds(example) -> list[str]:
@@ -72,14 +78,16 @@ def _year(example) -> list[str]:
 FACETS: dict[str, Facet] = {
     f.name: f
     for f in (
-        Facet("objectif", taxonomy.OBJECTIVES, "objectif", False, lambda e: list(e.objectives)),
-        Facet("theme", taxonomy.THEMES, "thématique", True, lambda e: list(e.themes)),
-        Facet("acteur", taxonomy.PARTNER_KINDS, "type d’acteur", False, _partner_kinds),
-        Facet("echelle", taxonomy.SCALES, "échelle", True, lambda e: [e.scale] if e.scale else []),
-        Facet("region", taxonomy.REGIONS, "région", True, lambda e: list(e.regions)),
-        Facet("departement", taxonomy.DEPARTEMENTS, "département", False,
+        Facet("objectif", taxonomy.OBJECTIVES, N_("objectif"), False,
+              lambda e: list(e.objectives)),
+        Facet("theme", taxonomy.THEMES, N_("thématique"), True, lambda e: list(e.themes)),
+        Facet("acteur", taxonomy.PARTNER_KINDS, N_("type d’acteur"), False, _partner_kinds),
+        Facet("echelle", taxonomy.SCALES, N_("échelle"), True,
+              lambda e: [e.scale] if e.scale else []),
+        Facet("region", taxonomy.REGIONS, N_("région"), True, lambda e: list(e.regions)),
+        Facet("departement", taxonomy.DEPARTEMENTS, N_("département"), False,
               lambda e: list(e.departements)),
-        Facet("odd", taxonomy.ODD, "ODD", False, lambda e: [str(n) for n in e.odd]),
-        Facet("annee", YEARS, "période", True, _year),
+        Facet("odd", taxonomy.ODD, N_("ODD"), False, lambda e: [str(n) for n in e.odd]),
+        Facet("annee", YEARS, N_("période"), True, _year),
     )
 }
