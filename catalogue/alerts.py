@@ -21,7 +21,8 @@ from flask import (
     request,
     url_for,
 )
-from flask_wtf import FlaskForm
+from flask_babel import gettext, ngettext
+from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 from wtforms import EmailField, StringField
 from wtforms.validators import DataRequired, Email, Length
@@ -29,6 +30,7 @@ from wtforms.validators import DataRequired, Email, Length
 from . import mail, search
 from .exports import label_of
 from .extensions import csrf, db, limiter
+from .forms.common import LocalizedForm
 from .models import EMAIL_MAX, Alert, Example, User, hash_token, utcnow
 from .public import FACET_LABELS
 
@@ -45,17 +47,17 @@ PENDING_PER_EMAIL = 3
 DIGEST_MAX = 30
 
 
-class AlertForm(FlaskForm):
+class AlertForm(LocalizedForm):
     email = EmailField(
-        "Votre adresse électronique",
+        _l("Votre adresse électronique"),
         filters=[lambda v: v.strip() if isinstance(v, str) else v],
-        validators=[DataRequired("Indiquez votre adresse électronique."),
-                    Length(max=EMAIL_MAX, message=f"{EMAIL_MAX} caractères au plus."),
-                    Email("Adresse électronique invalide.", check_deliverability=False)],
+        validators=[DataRequired(_l("Indiquez votre adresse électronique.")),
+                    Length(max=EMAIL_MAX, message=_l("%(max)d caractères au plus.", max=EMAIL_MAX)),
+                    Email(_l("Adresse électronique invalide."), check_deliverability=False)],
         render_kw={"autocomplete": "email", "maxlength": EMAIL_MAX},
     )
     # The honeypot: hidden from people (CSS and aria-hidden), filled by robots.
-    homepage = StringField("Ne pas remplir ce champ",
+    homepage = StringField(_l("Ne pas remplir ce champ"),
                            render_kw={"tabindex": "-1", "autocomplete": "off"})
 
     @property
@@ -81,10 +83,13 @@ def search_of(query: str) -> search.SearchRequest:
 
 
 def criteria(req: search.SearchRequest) -> list[tuple[str, str]]:
-    """Describe a search in French: (what, value) pairs."""
-    found = [("Mots", f"« {req.q} »")] if req.q else []
+    """Describe a search in the current language: (what, value) pairs."""
+    found = [(gettext("Mots"), gettext("« %(q)s »", q=req.q))] if req.q else []
     for name, values in req.active_filters().items():
-        found.append((FACET_LABELS.get(name, name), ", ".join(label_of(name, v) for v in values)))
+        found.append((
+            str(FACET_LABELS.get(name, name)),
+            ", ".join(gettext(label_of(name, v)) for v in values),
+        ))
     return found
 
 
@@ -155,7 +160,7 @@ def new():
         db.session.commit()
         if alert is not None:
             token = link_token(alert)
-            mail.send(alert.email, "Confirmez votre alerte du Catalogue des alliances",
+            mail.send(alert.email, gettext("Confirmez votre alerte du Catalogue des alliances"),
                       "alert_confirm", confirm_url=url_for("alerts.confirm", token=token,
                                                            _external=True),
                       unsubscribe_url=unsubscribe_url(token), criteria=criteria(req),
@@ -204,7 +209,7 @@ def confirm(token: str):
             alert.confirmed_at = utcnow()
             db.session.commit()
             log.info("alert %d confirmed", alert.id)
-        flash("Votre alerte est active : vous recevrez les nouveaux exemples par courriel.",
+        flash(gettext("Votre alerte est active : vous recevrez les nouveaux exemples par courriel."),
               "success")
         return redirect(url_for("alerts.confirm", token=token), code=303)
     return _private(render_template(
@@ -292,8 +297,8 @@ def send_digests(now: datetime, *, dry_run: bool = False) -> dict[str, int]:
 def _send_digest(alert: Alert, examples: list[Example]) -> bool:
     token = link_token(alert)
     count = len(examples)
-    subject = (f"{count} nouvel exemple d’alliance pour votre recherche" if count == 1
-               else f"{count} nouveaux exemples d’alliances pour votre recherche")
+    subject = ngettext("%(num)d nouvel exemple d’alliance pour votre recherche",
+                       "%(num)d nouveaux exemples d’alliances pour votre recherche", count)
     return mail.send(
         alert.email, subject, "alert_digest",
         examples=[(e, url_for("public.example", slug=e.slug, _external=True))

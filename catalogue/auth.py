@@ -18,6 +18,8 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -28,7 +30,7 @@ from .models import User, utcnow
 bp = Blueprint("auth", __name__)
 log = logging.getLogger(__name__)
 
-BAD_LOGIN = "Adresse électronique ou mot de passe incorrect."
+BAD_LOGIN = _l("Adresse électronique ou mot de passe incorrect.")
 
 
 @cache
@@ -102,7 +104,7 @@ def login():
             user.last_login_at = utcnow()
             db.session.commit()
             log.info("%s logged in", user.email)
-            flash(f"Bonjour {user.name} : vous êtes connecté·e.", "success")
+            flash(gettext("Bonjour %(name)s : vous êtes connecté·e.", name=user.name), "success")
             return redirect(target)
         failed = True
         log.info("failed login for %r from %s", form.email.data[:80], request.remote_addr)
@@ -115,5 +117,5 @@ def logout():
         log.info("%s logged out", current_user.email)
     logout_user()
     session.clear()
-    flash("Vous êtes déconnecté·e.", "success")
+    flash(gettext("Vous êtes déconnecté·e."), "success")
     return redirect(url_for("public.home"))

@@ -17,10 +17,11 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from . import mail, records, workflow
+from . import i18n, mail, records, workflow
 from .extensions import csrf, db, limiter
 from .forms import SubmissionForm
 from .models import Example, ModerationEvent, hash_token
@@ -108,21 +109,24 @@ def submit():
                 raise
     log.info("example %s submitted, waiting for moderation", example.id)
     session["follow_token"] = token
+    # The contributor's mail speaks the language of the form they filled in; the moderators'
+    # the site's.
     mail.send(
         example.submitter_email,
-        "Votre proposition d’exemple a bien été reçue",
+        gettext("Votre proposition d’exemple a bien été reçue"),
         "submitted",
         example=example,
         link=follow_url(token),
     )
-    mail.send(
-        mail.moderator_addresses(),
-        f"Nouvel exemple à modérer : {example.title}",
-        "to_moderate",
-        example=example,
-        link=review_url(example),
-        resubmitted=False,
-    )
+    with i18n.site_locale():
+        mail.send(
+            mail.moderator_addresses(),
+            gettext("Nouvel exemple à modérer : %(title)s", title=example.title),
+            "to_moderate",
+            example=example,
+            link=review_url(example),
+            resubmitted=False,
+        )
     return redirect(url_for("contribute.thanks"))
 
 
@@ -173,7 +177,7 @@ def follow(token: str):
 
     if not editable:
         flash(
-            "Cet exemple n’attend pas de correction de votre part : rien n’a été modifié.",
+            gettext("Cet exemple n’attend pas de correction de votre part : rien n’a été modifié."),
             "warning",
         )
         return redirect(url_for("contribute.follow", token=token))
@@ -199,7 +203,7 @@ def follow(token: str):
     except (workflow.TransitionError, StaleDataError) as exc:
         db.session.rollback()
         message = (
-            str(exc) if isinstance(exc, workflow.TransitionError) else workflow.CONFLICT_MESSAGE
+            str(exc) if isinstance(exc, workflow.TransitionError) else str(workflow.CONFLICT_MESSAGE)
         )
         form.refused.append(message)
         example = db.session.get(Example, example.id)
@@ -208,17 +212,20 @@ def follow(token: str):
         context.update(example=example, editable=example.state == "changes_requested")
         return _form_page("contribute/follow.html", form, 409, **context)
     log.info("example %s resubmitted by its contributor", example.id)
-    mail.send(
-        mail.moderator_addresses(),
-        f"Exemple corrigé à relire : {example.title}",
-        "to_moderate",
-        example=example,
-        link=review_url(example),
-        resubmitted=True,
-    )
+    with i18n.site_locale():
+        mail.send(
+            mail.moderator_addresses(),
+            gettext("Exemple corrigé à relire : %(title)s", title=example.title),
+            "to_moderate",
+            example=example,
+            link=review_url(example),
+            resubmitted=True,
+        )
     flash(
-        "Merci : vos corrections sont envoyées. L’exemple attend de nouveau la relecture "
-        "de la modération.",
+        gettext(
+            "Merci : vos corrections sont envoyées. L’exemple attend de nouveau la relecture "
+            "de la modération."
+        ),
         "success",
     )
     return redirect(url_for("contribute.follow", token=token))
@@ -242,8 +249,10 @@ def forget(token: str):
     log.info("example %s: the contributor's details were erased at their request", example.id)
     session.pop("follow_token", None)
     flash(
-        "Vos coordonnées sont supprimées, et votre lien de suivi ne fonctionne plus. "
-        "L’exemple lui-même reste entre les mains de la modération.",
+        gettext(
+            "Vos coordonnées sont supprimées, et votre lien de suivi ne fonctionne plus. "
+            "L’exemple lui-même reste entre les mains de la modération."
+        ),
         "success",
     )
     return redirect(url_for("public.home"))

@@ -1,4 +1,8 @@
-"""Plain-text mail in French: to the log by default, through SMTP when MAIL_SERVER is set."""
+"""Plain-text mail: to the log by default, through SMTP when MAIL_SERVER is set.
+
+A mail speaks the language of the request that sends it; callers writing to someone whose
+language is unknown wrap the call in `i18n.site_locale()`.
+"""
 
 from __future__ import annotations
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
@@ -74,14 +75,14 @@ def catalogue():
 
 
 FACET_LABELS = {
-    "objectif": "Objectif",
-    "region": "Région",
-    "departement": "Département",
-    "acteur": "Type de partenaire",
-    "theme": "Thématique",
-    "odd": "Objectif de développement durable",
-    "echelle": "Échelle",
-    "annee": "Année de lancement",
+    "objectif": _l("Objectif"),
+    "region": _l("Région"),
+    "departement": _l("Département"),
+    "acteur": _l("Type de partenaire"),
+    "theme": _l("Thématique"),
+    "odd": _l("Objectif de développement durable"),
+    "echelle": _l("Échelle"),
+    "annee": _l("Année de lancement"),
 }
 
 

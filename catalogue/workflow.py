@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+
+from .i18n import N_
 from .models import Example, ModerationEvent, User, utcnow
 from .records import public_record
 from .taxonomy import STATES
@@ -12,29 +16,31 @@ from .taxonomy import STATES
 @dataclass(frozen=True)
 class Action:
     code: str
-    label: str  # French, the verb on buttons: "Publier"
+    label: str  # French msgid, the verb on buttons: "Publier"
     sources: tuple[str | None, ...]
     target: str | None  # None: the state does not change
     needs_comment: bool = False
     by_submitter: bool = False
-    done: str = ""  # French, what the journal says happened: "Publié"
+    done: str = ""  # French msgid, what the journal says happened: "Publié"
 
 
 ACTIONS: dict[str, Action] = {
     a.code: a
     for a in (
-        Action("submit", "Proposer", (None,), "pending", by_submitter=True, done="Proposé"),
-        Action("resubmit", "Proposer à nouveau", ("changes_requested",), "pending",
-               by_submitter=True, done="Corrigé et proposé à nouveau"),
-        Action("approve", "Publier", ("pending",), "published", done="Publié"),
-        Action("reject", "Refuser", ("pending",), "rejected", needs_comment=True, done="Refusé"),
-        Action("request_changes", "Demander des modifications", ("pending",),
-               "changes_requested", needs_comment=True, done="Modifications demandées"),
-        Action("archive", "Archiver", ("published",), "archived", done="Archivé"),
-        Action("restore", "Republier", ("archived",), "published", done="Republié"),
-        Action("edit", "Modifier", ("pending", "changes_requested", "published", "rejected",
-                                    "archived"), None, done="Modifié"),
-        Action("import", "Importer", (None,), None, done="Importé"),
+        Action("submit", N_("Proposer"), (None,), "pending", by_submitter=True,
+               done=N_("Proposé")),
+        Action("resubmit", N_("Proposer à nouveau"), ("changes_requested",), "pending",
+               by_submitter=True, done=N_("Corrigé et proposé à nouveau")),
+        Action("approve", N_("Publier"), ("pending",), "published", done=N_("Publié")),
+        Action("reject", N_("Refuser"), ("pending",), "rejected", needs_comment=True,
+               done=N_("Refusé")),
+        Action("request_changes", N_("Demander des modifications"), ("pending",),
+               "changes_requested", needs_comment=True, done=N_("Modifications demandées")),
+        Action("archive", N_("Archiver"), ("published",), "archived", done=N_("Archivé")),
+        Action("restore", N_("Republier"), ("archived",), "published", done=N_("Republié")),
+        Action("edit", N_("Modifier"), ("pending", "changes_requested", "published", "rejected",
+                                        "archived"), None, done=N_("Modifié")),
+        Action("import", N_("Importer"), (None,), None, done=N_("Importé")),
     )
 }
 
@@ -49,14 +55,14 @@ DECISIONS: dict[str, tuple[str, ...]] = {
 
 
 class TransitionError(Exception):
-    """A move the state machine does not allow; the message is French, for the user."""
+    """A move the state machine does not allow; the message is for the user, in their language."""
 
 
 class VersionConflict(TransitionError):
     """The example changed since the person looked at it: nothing was changed."""
 
 
-CONFLICT_MESSAGE = (
+CONFLICT_MESSAGE = _l(
     "Cet exemple a été modifié entre-temps (par une autre personne ou un autre onglet) : "
     "relisez la version actuelle avant de décider."
 )
@@ -78,7 +84,7 @@ def transition(
     """
     move = ACTIONS.get(action)
     if move is None:
-        raise TransitionError(f"Action inconnue : {action}.")
+        raise TransitionError(gettext("Action inconnue : %(action)s.", action=action))
     if expected_version is not None and example.version != expected_version:
         raise VersionConflict(CONFLICT_MESSAGE)
     current = example.state if example.id is not None else None
@@ -88,12 +94,15 @@ def transition(
         target = move.target or example.state
     if current not in move.sources:
         raise TransitionError(
-            f"Impossible de « {move.label.lower()} » un exemple dans l’état "
-            f"« {_state_label(current)} »."
+            gettext(
+                "Impossible de « %(action)s » un exemple dans l’état « %(state)s ».",
+                action=gettext(move.label).lower(),
+                state=_state_label(current),
+            )
         )
     comment = (comment or "").strip()
     if move.needs_comment and not comment:
-        raise TransitionError("Un commentaire est nécessaire pour cette décision.")
+        raise TransitionError(gettext("Un commentaire est nécessaire pour cette décision."))
     example.state = target
     # Touch the row even when only partners or the journal change: the UPDATE bumps
     # `version`, so a second decision taken on the old version is refused.
@@ -113,4 +122,4 @@ def transition(
 
 
 def _state_label(state: str | None) -> str:
-    return STATES.label(state) if state else "nouveau"
+    return gettext(STATES.label(state)) if state else gettext("nouveau")

@@ -343,7 +343,7 @@ def test_bulk_approve(app, client, moderator, make_example):
     assert [state_of(app, x.id) for x in (a, b, c)] == ["published", "published", "pending"]
     html = moderator.get(response.headers["Location"]).get_data(as_text=True)
     assert (
-        "2 exemple(s) publié(s)." in html
+        "2 exemples publiés." in html
         and "« Modifié entre-temps » : Cet exemple a été modifié" in html
     )
     assert client.get(f"/exemples/{a.slug}").status_code == 200
@@ -462,7 +462,7 @@ def test_journal_lists_events_newest_first_and_filters(app, moderator, make_user
     html = moderator.get(
         "/moderation/journal", query_string={"du": (today + timedelta(days=2)).isoformat()}
     ).get_data(as_text=True)
-    assert "0 événement" in html
+    assert "Aucun événement" in html
     html = moderator.get(
         "/moderation/journal",
         query_string={"du": today.isoformat(), "au": (today - timedelta(days=3)).isoformat()},

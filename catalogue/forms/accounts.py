@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_wtf import FlaskForm
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     EmailField,
     HiddenField,
@@ -25,26 +26,26 @@ from ..models import (
     NAME_MAX,
     User,
 )
-from .common import options, strip, text, too_long
+from .common import LocalizedForm, options, strip, text, too_long
 
 PASSWORD_MIN = 12
 PASSWORD_MAX = 200
 
 
-class LoginForm(FlaskForm):
+class LoginForm(LocalizedForm):
     email = EmailField(
-        "Adresse électronique",
+        _l("Adresse électronique"),
         filters=[strip],
         validators=[
-            DataRequired("Indiquez votre adresse électronique."),
+            DataRequired(_l("Indiquez votre adresse électronique.")),
             Length(max=EMAIL_MAX, message=too_long(EMAIL_MAX)),
         ],
         render_kw={"autocomplete": "username", "maxlength": EMAIL_MAX},
     )
     password = PasswordField(
-        "Mot de passe",
+        _l("Mot de passe"),
         validators=[
-            DataRequired("Indiquez votre mot de passe."),
+            DataRequired(_l("Indiquez votre mot de passe.")),
             Length(max=PASSWORD_MAX, message=too_long(PASSWORD_MAX)),
         ],
         render_kw={"autocomplete": "current-password", "maxlength": PASSWORD_MAX},
@@ -52,20 +53,24 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-def password_fields(label: str = "Nouveau mot de passe"):
+def password_fields(label=None):
     """Return a password and its confirmation, with the minimum length shown."""
     password = PasswordField(
-        label,
+        label or _l("Nouveau mot de passe"),
         validators=[
-            DataRequired("Choisissez un mot de passe."),
+            DataRequired(_l("Choisissez un mot de passe.")),
             Length(
                 min=PASSWORD_MIN,
                 max=PASSWORD_MAX,
-                message=f"Entre {PASSWORD_MIN} et {PASSWORD_MAX} caractères.",
+                message=_l(
+                    "Entre %(min)d et %(max)d caractères.", min=PASSWORD_MIN, max=PASSWORD_MAX
+                ),
             ),
         ],
-        description=f"{PASSWORD_MIN} caractères au moins ; "
-        "une phrase de plusieurs mots convient bien.",
+        description=_l(
+            "%(min)d caractères au moins ; une phrase de plusieurs mots convient bien.",
+            min=PASSWORD_MIN,
+        ),
         render_kw={
             "autocomplete": "new-password",
             "maxlength": PASSWORD_MAX,
@@ -73,57 +78,58 @@ def password_fields(label: str = "Nouveau mot de passe"):
         },
     )
     confirm = PasswordField(
-        "Confirmez le mot de passe",
+        _l("Confirmez le mot de passe"),
         validators=[
-            DataRequired("Retapez le mot de passe."),
-            EqualTo("password", "Les deux mots de passe diffèrent."),
+            DataRequired(_l("Retapez le mot de passe.")),
+            EqualTo("password", _l("Les deux mots de passe diffèrent.")),
         ],
         render_kw={"autocomplete": "new-password", "maxlength": PASSWORD_MAX},
     )
     return password, confirm
 
 
-ROLES = [("moderator", "Modération"), ("admin", "Administration")]
+# Role labels are French msgids: the users page shows them translated.
+ROLES = [("moderator", _l("Modération")), ("admin", _l("Administration"))]
 
 
-class UserCreateForm(FlaskForm):
+class UserCreateForm(LocalizedForm):
     email = EmailField(
-        "Adresse électronique",
+        _l("Adresse électronique"),
         filters=[strip],
         validators=[
-            DataRequired("Indiquez l’adresse électronique."),
+            DataRequired(_l("Indiquez l’adresse électronique.")),
             Length(max=EMAIL_MAX, message=too_long(EMAIL_MAX)),
-            Email("Adresse électronique invalide.", check_deliverability=False),
+            Email(_l("Adresse électronique invalide."), check_deliverability=False),
         ],
         render_kw={"autocomplete": "off", "maxlength": EMAIL_MAX},
     )
     display_name = text(
-        "Nom affiché",
+        _l("Nom affiché"),
         NAME_MAX,
         autocomplete="off",
-        description="Facultatif : visible des autres membres de la modération.",
+        description=_l("Facultatif : visible des autres membres de la modération."),
     )
-    role = RadioField("Rôle", choices=options(ROLES), default="moderator")
-    password, confirm = password_fields("Mot de passe")
+    role = RadioField(_l("Rôle"), choices=options(ROLES), default="moderator")
+    password, confirm = password_fields(_l("Mot de passe"))
 
     def validate_email(self, field) -> None:
         email = User.normalize_email(field.data)
         if db.session.scalar(sa.select(User.id).where(User.email == email)) is not None:
-            raise ValidationError("Un compte existe déjà avec cette adresse.")
+            raise ValidationError(gettext("Un compte existe déjà avec cette adresse."))
 
 
-class UserRoleForm(FlaskForm):
-    role = SelectField("Rôle", choices=options(ROLES))
+class UserRoleForm(LocalizedForm):
+    role = SelectField(_l("Rôle"), choices=options(ROLES))
 
 
-class UserPasswordForm(FlaskForm):
+class UserPasswordForm(LocalizedForm):
     password, confirm = password_fields()
 
 
-class OwnPasswordForm(FlaskForm):
+class OwnPasswordForm(LocalizedForm):
     current = PasswordField(
-        "Mot de passe actuel",
-        validators=[DataRequired("Indiquez votre mot de passe actuel.")],
+        _l("Mot de passe actuel"),
+        validators=[DataRequired(_l("Indiquez votre mot de passe actuel."))],
         render_kw={"autocomplete": "current-password", "maxlength": PASSWORD_MAX},
     )
     password, confirm = password_fields()

@@ -1,9 +1,16 @@
-"""Helpers shared by the forms: text fields with French messages and limits, choices."""
+"""Helpers shared by the forms: text fields with their messages and limits, choices.
+
+Labels, hints and messages are French msgids made lazy (`_l`): a form declared at import time
+speaks the language of the request that shows it.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from wtforms import (
     SelectChoice,
@@ -22,8 +29,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from .. import taxonomy
 
 
-def too_long(limit: int) -> str:
-    return f"{limit} caractères au plus (espaces compris)."
+def too_long(limit: int) -> LazyString:
+    return _l("%(limit)d caractères au plus (espaces compris).", limit=limit)
 
 
 def text(
@@ -36,7 +43,7 @@ def text(
     autocomplete: str = "off",
     **render_kw: Any,
 ):
-    """Declare a text field with its French messages, its limit and the matching HTML attributes."""
+    """Declare a text field with its messages, its limit and the matching HTML attributes."""
     validators: list = [DataRequired(required)] if required else [Optional()]
     validators.append(Length(max=limit, message=too_long(limit)))
     kw = {"maxlength": limit, **render_kw}
@@ -53,7 +60,7 @@ def strip(value: Any) -> Any:
 
 
 class MultiCheckboxField(SelectMultipleField):
-    """A group of checkboxes; unknown values are reported by `Known`, in French."""
+    """A group of checkboxes; unknown values are reported by `Known`."""
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
@@ -80,7 +87,7 @@ class Known:
         values = field.data if isinstance(field.data, list) else [field.data]
         unknown = [str(v) for v in values if v not in (None, "") and v not in self.vocabulary]
         if unknown:
-            raise ValidationError("Choix inconnu : " + ", ".join(unknown[:5]) + ".")
+            raise ValidationError(gettext("Choix inconnu : %(codes)s.", codes=", ".join(unknown[:5])))
 
 
 def options(pairs, optgroup: str | None = None) -> list[SelectChoice]:
@@ -88,5 +95,42 @@ def options(pairs, optgroup: str | None = None) -> list[SelectChoice]:
     return [SelectChoice(value, label, optgroup=optgroup) for value, label in pairs]
 
 
-class EmptyForm(FlaskForm):
+def term_choices(vocabulary: taxonomy.Vocabulary, numbered: bool = False) -> list[SelectChoice]:
+    """Return a vocabulary's terms as choices whose labels are translated when shown."""
+    return options(
+        (term.code, LazyString(_term_label, term.label, term.code if numbered else None))
+        for term in vocabulary
+    )
+
+
+def _term_label(label: str, number=None) -> str:
+    return f"{number}. {gettext(label)}" if number is not None else gettext(label)
+
+
+def plain_errors(form) -> None:
+    """Turn the lazy messages of a validated form into strings, sub-forms and rows included.
+
+    Templates and views test messages with `isinstance(message, str)`: a lazy one would vanish.
+    """
+    for field in form:
+        if field.type == "FormField":
+            plain_errors(field.form)
+        elif field.type == "FieldList":
+            for entry in field.entries:
+                if entry.type == "FormField":
+                    plain_errors(entry.form)
+        if isinstance(field.errors, list):
+            field.errors[:] = [str(e) if isinstance(e, LazyString) else e for e in field.errors]
+
+
+class LocalizedForm(FlaskForm):
+    """A FlaskForm whose error messages are plain strings in the language of the request."""
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        plain_errors(self)
+        return valid
+
+
+class EmptyForm(LocalizedForm):
     """A form with only its CSRF token, for buttons that change something."""

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from flask_wtf import FlaskForm
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     EmailField,
@@ -44,7 +45,17 @@ from ..models import (
     TITLE_MAX,
     URL_MAX,
 )
-from .common import Known, MultiCheckboxField, as_code, options, strip, text, too_long
+from .common import (
+    Known,
+    LocalizedForm,
+    MultiCheckboxField,
+    as_code,
+    options,
+    strip,
+    term_choices,
+    text,
+    too_long,
+)
 
 PARTNER_ROWS = 3  # rows shown on an empty form
 
@@ -62,18 +73,18 @@ class PartnerForm(Form):
     """One partner row; a row left empty is ignored."""
 
     name = StringField(
-        "Nom",
+        _l("Nom"),
         validators=[Length(max=PARTNER_NAME_MAX, message=too_long(PARTNER_NAME_MAX))],
         filters=[strip],
         render_kw={"maxlength": PARTNER_NAME_MAX, "autocomplete": "off"},
     )
     kind = SelectField(
-        "Type",
-        choices=options([("", "— Choisir —"), *taxonomy.PARTNER_KINDS.choices()]),
+        _l("Type"),
+        choices=[*options([("", _l("— Choisir —"))]), *term_choices(taxonomy.PARTNER_KINDS)],
         validate_choice=False,
     )
     role = StringField(
-        "Rôle dans l’alliance",
+        _l("Rôle dans l’alliance"),
         validators=[Length(max=PARTNER_ROLE_MAX, message=too_long(PARTNER_ROLE_MAX))],
         filters=[strip],
         render_kw={"maxlength": PARTNER_ROLE_MAX, "autocomplete": "off"},
@@ -90,207 +101,222 @@ class PartnerForm(Form):
             return True
         ok = True
         if not self.name.data:
-            self.name.errors.append("Indiquez le nom de ce partenaire, ou videz la ligne.")
+            self.name.errors.append(gettext("Indiquez le nom de ce partenaire, ou videz la ligne."))
             ok = False
         if not self.kind.data:
-            self.kind.errors.append("Choisissez le type de ce partenaire.")
+            self.kind.errors.append(gettext("Choisissez le type de ce partenaire."))
             ok = False
         elif self.kind.data not in taxonomy.PARTNER_KINDS:
-            self.kind.errors.append("Type de partenaire inconnu.")
+            self.kind.errors.append(gettext("Type de partenaire inconnu."))
             ok = False
         return ok
 
 
-class ExampleForm(FlaskForm):
+class ExampleForm(LocalizedForm):
     """Every field of an example that a person may write: public content and private details."""
 
     title = text(
-        "Titre",
+        _l("Titre"),
         TITLE_MAX,
-        required="Donnez un titre à l’exemple.",
-        description=f"Une phrase qui dit qui fait quoi ensemble ({TITLE_MAX} caractères au plus).",
+        required=_l("Donnez un titre à l’exemple."),
+        description=_l(
+            "Une phrase qui dit qui fait quoi ensemble (%(max)d caractères au plus).", max=TITLE_MAX
+        ),
     )
     summary = text(
-        "Résumé",
+        _l("Résumé"),
         SUMMARY_MAX,
         area=True,
         rows=3,
-        required="Écrivez un court résumé.",
-        description=f"Deux ou trois phrases affichées dans les listes "
-        f"({SUMMARY_MAX} caractères au plus).",
+        required=_l("Écrivez un court résumé."),
+        description=_l(
+            "Deux ou trois phrases affichées dans les listes (%(max)d caractères au plus).",
+            max=SUMMARY_MAX,
+        ),
     )
     description = text(
-        "Contexte et actions",
+        _l("Contexte et actions"),
         TEXT_MAX,
         area=True,
         rows=8,
-        required="Décrivez le contexte et les actions.",
-        description="Le besoin de départ, ce que font les partenaires, comment ils s’organisent.",
+        required=_l("Décrivez le contexte et les actions."),
+        description=_l(
+            "Le besoin de départ, ce que font les partenaires, comment ils s’organisent."
+        ),
     )
     results = text(
-        "Résultats et impact",
+        _l("Résultats et impact"),
         TEXT_MAX,
         area=True,
         rows=5,
-        required="Indiquez les résultats obtenus, même partiels.",
-        description="Ce qui a changé, avec des chiffres quand vous les connaissez.",
+        required=_l("Indiquez les résultats obtenus, même partiels."),
+        description=_l("Ce qui a changé, avec des chiffres quand vous les connaissez."),
     )
     lessons = text(
-        "Enseignements",
+        _l("Enseignements"),
         TEXT_MAX,
         area=True,
         rows=5,
-        required="Partagez au moins un enseignement.",
-        description="Ce qui a fait réussir l’alliance, les difficultés rencontrées.",
+        required=_l("Partagez au moins un enseignement."),
+        description=_l("Ce qui a fait réussir l’alliance, les difficultés rencontrées."),
     )
     resources = text(
-        "Moyens mobilisés",
+        _l("Moyens mobilisés"),
         TEXT_MAX,
         area=True,
         rows=4,
-        description="Facultatif : budget, financements, personnes, mécénat de compétences…",
+        description=_l("Facultatif : budget, financements, personnes, mécénat de compétences…"),
     )
     transferability = text(
-        "Pour faire de même ailleurs",
+        _l("Pour faire de même ailleurs"),
         TEXT_MAX,
         area=True,
         rows=4,
-        description="Facultatif : ce dont un autre territoire aurait besoin.",
+        description=_l("Facultatif : ce dont un autre territoire aurait besoin."),
     )
 
     objectives = MultiCheckboxField(
-        "Objectifs de l’alliance",
-        choices=options(taxonomy.OBJECTIVES.choices()),
+        _l("Objectifs de l’alliance"),
+        choices=term_choices(taxonomy.OBJECTIVES),
         validators=[Known(taxonomy.OBJECTIVES)],
-        description="Cochez entre un et quatre objectifs.",
+        description=_l("Cochez entre un et quatre objectifs."),
     )
     scale = RadioField(
-        "Échelle",
-        choices=options(taxonomy.SCALES.choices()),
+        _l("Échelle"),
+        choices=term_choices(taxonomy.SCALES),
         validate_choice=False,
-        validators=[InputRequired("Choisissez l’échelle de l’alliance."), Known(taxonomy.SCALES)],
+        validators=[
+            InputRequired(_l("Choisissez l’échelle de l’alliance.")),
+            Known(taxonomy.SCALES),
+        ],
     )
     regions = MultiCheckboxField(
-        "Régions",
-        choices=options(taxonomy.REGIONS.choices()),
+        _l("Régions"),
+        choices=options(taxonomy.REGIONS.choices()),  # proper nouns: never translated
         validators=[Known(taxonomy.REGIONS)],
-        description="Facultatif. Un département choisi ajoute sa région.",
+        description=_l("Facultatif. Un département choisi ajoute sa région."),
     )
     departements = SelectMultipleField(
-        "Départements",
+        _l("Départements"),
         choices=departement_choices(),
         validate_choice=False,
         validators=[Known(taxonomy.DEPARTEMENTS)],
         render_kw={"size": 10},
-        description="Facultatif. Maintenez Ctrl (ou Cmd) pour en choisir plusieurs ; "
-        "ils doivent appartenir aux régions cochées.",
+        description=_l(
+            "Facultatif. Maintenez Ctrl (ou Cmd) pour en choisir plusieurs ; "
+            "ils doivent appartenir aux régions cochées."
+        ),
     )
     locality = text(
-        "Localité",
+        _l("Localité"),
         LOCALITY_MAX,
-        description="Facultatif : commune, quartier, pays…",
+        description=_l("Facultatif : commune, quartier, pays…"),
         autocomplete="address-level2",
     )
     partners = FieldList(
         FormField(PartnerForm),
-        label="Partenaires",
+        label=_l("Partenaires"),
         min_entries=PARTNER_ROWS,
         max_entries=PARTNERS_MAX,
     )
-    add_partner = SubmitField("Ajouter un partenaire", render_kw={"formnovalidate": True})
+    add_partner = SubmitField(_l("Ajouter un partenaire"), render_kw={"formnovalidate": True})
     themes = MultiCheckboxField(
-        "Thématiques",
-        choices=options(taxonomy.THEMES.choices()),
+        _l("Thématiques"),
+        choices=term_choices(taxonomy.THEMES),
         validators=[Known(taxonomy.THEMES)],
-        description="Facultatif.",
+        description=_l("Facultatif."),
     )
     odd = MultiCheckboxField(
-        "Objectifs de développement durable (ODD)",
+        _l("Objectifs de développement durable (ODD)"),
         coerce=as_code,
-        choices=options((t.code, f"{t.code}. {t.label}") for t in taxonomy.ODD),
+        choices=term_choices(taxonomy.ODD, numbered=True),
         validators=[Known(taxonomy.ODD)],
-        description="Facultatif.",
+        description=_l("Facultatif."),
     )
     start_year = StringField(
-        "Année de lancement",
+        _l("Année de lancement"),
         filters=[strip],
         render_kw={"inputmode": "numeric", "maxlength": 4, "autocomplete": "off", "size": 6},
     )
     status = RadioField(
-        "Statut",
-        choices=options(taxonomy.STATUSES.choices()),
+        _l("Statut"),
+        choices=term_choices(taxonomy.STATUSES),
         default="en-cours",
         validate_choice=False,
         validators=[
-            InputRequired("Indiquez si l’alliance est en cours ou terminée."),
+            InputRequired(_l("Indiquez si l’alliance est en cours ou terminée.")),
             Known(taxonomy.STATUSES),
         ],
     )
     website = URLField(
-        "Site web",
+        _l("Site web"),
         filters=[strip],
         validators=[Optional(), Length(max=URL_MAX, message=too_long(URL_MAX))],
         render_kw={"maxlength": URL_MAX, "autocomplete": "url", "placeholder": "https://"},
-        description="Facultatif : une adresse commençant par http:// ou https://.",
+        description=_l("Facultatif : une adresse commençant par http:// ou https://."),
     )
     contact = text(
-        "Contact public",
+        _l("Contact public"),
         NAME_MAX,
-        description="Facultatif : une personne, une adresse ou un téléphone "
-        "que les lecteurs peuvent joindre.",
+        description=_l(
+            "Facultatif : une personne, une adresse ou un téléphone "
+            "que les lecteurs peuvent joindre."
+        ),
     )
     contact_public = BooleanField(
-        "J’accepte que ce contact soit affiché sur la page publique de l’exemple."
+        _l("J’accepte que ce contact soit affiché sur la page publique de l’exemple.")
     )
 
     submitter_name = text(
-        "Votre nom", NAME_MAX, required="Indiquez votre nom.", autocomplete="name"
+        _l("Votre nom"), NAME_MAX, required=_l("Indiquez votre nom."), autocomplete="name"
     )
     submitter_email = EmailField(
-        "Votre adresse électronique",
+        _l("Votre adresse électronique"),
         filters=[strip],
         validators=[
-            DataRequired("Indiquez votre adresse électronique."),
+            DataRequired(_l("Indiquez votre adresse électronique.")),
             Length(max=EMAIL_MAX, message=too_long(EMAIL_MAX)),
             Email(
-                "Adresse électronique invalide (exemple : prenom.nom@exemple.fr).",
+                _l("Adresse électronique invalide (exemple : prenom.nom@exemple.fr)."),
                 check_deliverability=False,
             ),
         ],
         render_kw={"maxlength": EMAIL_MAX, "autocomplete": "email"},
-        description="Pour vous envoyer le lien de suivi ; jamais publiée.",
+        description=_l("Pour vous envoyer le lien de suivi ; jamais publiée."),
     )
     submitter_organisation = text(
-        "Votre organisation",
+        _l("Votre organisation"),
         NAME_MAX,
         autocomplete="organization",
-        description="Facultatif ; jamais publiée.",
+        description=_l("Facultatif ; jamais publiée."),
     )
 
     # The version the person edited; a moderator's change in between is not overwritten.
     version = IntegerField(widget=HiddenInput(), validators=[Optional()])
     note = text(
-        "Message pour la modération",
+        _l("Message pour la modération"),
         2000,
         area=True,
         rows=3,
-        description="Facultatif : ce que vous avez changé, une précision.",
+        description=_l("Facultatif : ce que vous avez changé, une précision."),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.number_partner_rows()
-        self.start_year.description = (
-            f"Facultatif : entre {records.FIRST_YEAR} et {records.first_year_max()}."
+        self.start_year.description = gettext(
+            "Facultatif : entre %(first)d et %(last)d.",
+            first=records.FIRST_YEAR,
+            last=records.first_year_max(),
         )
         self.refused: list[str] = []
 
     def number_partner_rows(self) -> None:
         """Give each partner row labels that say its number, for the summary and screen readers."""
         for i, entry in enumerate(self.partners, start=1):
-            entry.form.name.label.text = f"Nom du partenaire {i}"
-            entry.form.kind.label.text = f"Type du partenaire {i}"
-            entry.form.role.label.text = f"Rôle du partenaire {i}"
+            entry.form.name.label.text = gettext("Nom du partenaire %(number)d", number=i)
+            entry.form.kind.label.text = gettext("Type du partenaire %(number)d", number=i)
+            entry.form.role.label.text = gettext("Rôle du partenaire %(number)d", number=i)
 
     @property
     def can_add_partner(self) -> bool:
@@ -311,13 +337,16 @@ class ExampleForm(FlaskForm):
         filled = len(self.filled_partners())
         if filled < PARTNERS_MIN:
             raise ValidationError(
-                f"Indiquez au moins {PARTNERS_MIN} partenaires (nom et type) : "
-                f"une alliance réunit plusieurs organisations."
+                gettext(
+                    "Indiquez au moins %(min)d partenaires (nom et type) : "
+                    "une alliance réunit plusieurs organisations.",
+                    min=PARTNERS_MIN,
+                )
             )
 
     def validate_objectives(self, field) -> None:
         if not 1 <= len(field.data or []) <= 4:
-            raise ValidationError("Cochez entre un et quatre objectifs.")
+            raise ValidationError(gettext("Cochez entre un et quatre objectifs."))
 
     def validate_departements(self, field) -> None:
         regions = [r for r in self.regions.data or [] if r in taxonomy.REGIONS]
@@ -329,7 +358,10 @@ class ExampleForm(FlaskForm):
         if outside:
             names = ", ".join(taxonomy.DEPARTEMENTS.label(d) for d in outside)
             raise ValidationError(
-                f"Hors des régions cochées : {names}. Cochez aussi leur région ou retirez-les."
+                gettext(
+                    "Hors des régions cochées : %(names)s. Cochez aussi leur région ou retirez-les.",
+                    names=names,
+                )
             )
 
     def validate_start_year(self, field) -> None:
@@ -340,15 +372,23 @@ class ExampleForm(FlaskForm):
             not re.fullmatch(r"\d{4}", field.data)
             or not records.FIRST_YEAR <= int(field.data) <= last
         ):
-            raise ValidationError(f"Une année entre {records.FIRST_YEAR} et {last}, en chiffres.")
+            raise ValidationError(
+                gettext(
+                    "Une année entre %(first)d et %(last)d, en chiffres.",
+                    first=records.FIRST_YEAR,
+                    last=last,
+                )
+            )
 
     def validate_website(self, field) -> None:
         if field.data and not records.is_web_url(field.data):
-            raise ValidationError("Une adresse commençant par http:// ou https:// est attendue.")
+            raise ValidationError(
+                gettext("Une adresse commençant par http:// ou https:// est attendue.")
+            )
 
     def validate_contact_public(self, field) -> None:
         if field.data and not self.contact.data:
-            raise ValidationError("Indiquez le contact à afficher, ou décochez cette case.")
+            raise ValidationError(gettext("Indiquez le contact à afficher, ou décochez cette case."))
 
     @property
     def csrf_expired(self) -> bool:
@@ -432,15 +472,19 @@ class SubmissionForm(ExampleForm):
     """The public form: an example plus the publication terms, with a trap for robots."""
 
     terms = BooleanField(
-        "J’accepte les conditions de publication",
-        validators=[DataRequired("Acceptez les conditions de publication pour envoyer l’exemple.")],
-        description="Après relecture, l’exemple peut être publié dans le catalogue et repris "
-        "librement avec ses données ouvertes ; la modération peut le corriger ou "
-        "l’abréger. Vos coordonnées, elles, restent privées.",
+        _l("J’accepte les conditions de publication"),
+        validators=[
+            DataRequired(_l("Acceptez les conditions de publication pour envoyer l’exemple."))
+        ],
+        description=_l(
+            "Après relecture, l’exemple peut être publié dans le catalogue et repris "
+            "librement avec ses données ouvertes ; la modération peut le corriger ou "
+            "l’abréger. Vos coordonnées, elles, restent privées."
+        ),
     )
     # The honeypot: hidden from people (CSS and aria-hidden), filled by robots.
     homepage = StringField(
-        "Ne pas remplir ce champ", render_kw={"tabindex": "-1", "autocomplete": "off"}
+        _l("Ne pas remplir ce champ"), render_kw={"tabindex": "-1", "autocomplete": "off"}
     )
 
     @property
@@ -452,24 +496,24 @@ class ModerationEditForm(ExampleForm):
     """A moderator's edit of any field of an example."""
 
     note = text(
-        "Note de modification",
+        _l("Note de modification"),
         2000,
         area=True,
         rows=2,
-        description="Facultatif : ce qui a été changé et pourquoi (visible dans le journal).",
+        description=_l("Facultatif : ce qui a été changé et pourquoi (visible dans le journal)."),
     )
     # Imported examples may have no submitter; and a moderator's browser must not fill in
     # the moderator's own name and address here.
-    submitter_name = text("Nom de la personne qui a proposé", NAME_MAX)
+    submitter_name = text(_l("Nom de la personne qui a proposé"), NAME_MAX)
     submitter_email = EmailField(
-        "Son adresse électronique",
+        _l("Son adresse électronique"),
         filters=[strip],
         validators=[
             Optional(),
             Length(max=EMAIL_MAX, message=too_long(EMAIL_MAX)),
-            Email("Adresse électronique invalide.", check_deliverability=False),
+            Email(_l("Adresse électronique invalide."), check_deliverability=False),
         ],
         render_kw={"maxlength": EMAIL_MAX, "autocomplete": "off"},
-        description="Les décisions lui sont envoyées à cette adresse.",
+        description=_l("Les décisions lui sont envoyées à cette adresse."),
     )
-    submitter_organisation = text("Son organisation", NAME_MAX)
+    submitter_organisation = text(_l("Son organisation"), NAME_MAX)

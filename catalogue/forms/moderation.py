@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
     HiddenField,
@@ -20,65 +21,69 @@ from wtforms.validators import (
 from wtforms.widgets import HiddenInput
 
 from ..workflow import ACTIONS
-from .common import options, strip, too_long
+from .common import LocalizedForm, options, strip, too_long
 
 COMMENT_MAX = 5000
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(LocalizedForm):
     """A moderator's decision on one version of an example, with a comment."""
 
     action = HiddenField()
     version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
     # No Optional(): it would stop the chain before validate_comment when the box is empty.
     comment = TextAreaField(
-        "Commentaire",
+        _l("Commentaire"),
         filters=[strip],
         validators=[Length(max=COMMENT_MAX, message=too_long(COMMENT_MAX))],
-        description="Envoyé à la personne qui a proposé l’exemple. "
-        "Obligatoire pour refuser ou demander des modifications.",
+        description=_l(
+            "Envoyé à la personne qui a proposé l’exemple. "
+            "Obligatoire pour refuser ou demander des modifications."
+        ),
         render_kw={"maxlength": COMMENT_MAX, "rows": 4},
     )
 
     def validate_action(self, field) -> None:
         if field.data not in ACTIONS:
-            raise ValidationError("Décision inconnue.")
+            raise ValidationError(gettext("Décision inconnue."))
 
     def validate_comment(self, field) -> None:
         move = ACTIONS.get(self.action.data)
         if move is not None and move.needs_comment and not field.data:
             raise ValidationError(
-                "Un commentaire est nécessaire pour cette décision : "
-                "il explique à la personne ce qui ne va pas ou ce qu’il faut changer."
+                gettext(
+                    "Un commentaire est nécessaire pour cette décision : "
+                    "il explique à la personne ce qui ne va pas ou ce qu’il faut changer."
+                )
             )
 
 
-class QueueFilterForm(FlaskForm):
+class QueueFilterForm(LocalizedForm):
     class Meta:
         csrf = False
 
     q = SearchField(
-        "Rechercher dans la file",
+        _l("Rechercher dans la file"),
         filters=[strip],
         validators=[Optional(), Length(max=200)],
         render_kw={"maxlength": 200},
-        description="Titre, résumé ou organisation de la personne qui a proposé.",
+        description=_l("Titre, résumé ou organisation de la personne qui a proposé."),
     )
 
 
-class JournalFilterForm(FlaskForm):
+class JournalFilterForm(LocalizedForm):
     class Meta:
         csrf = False
 
-    acteur = SelectField("Par", validate_choice=False)
+    acteur = SelectField(_l("Par"), validate_choice=False)
     action = SelectField(
-        "Action",
-        choices=options([("", "Toutes"), *((a.code, a.done) for a in ACTIONS.values())]),
+        _l("Action"),
+        choices=options([("", _l("Toutes")), *((a.code, _l(a.done)) for a in ACTIONS.values())]),
         validate_choice=False,
     )
-    du = DateField("Du", validators=[Optional()], render_kw={"autocomplete": "off"})
-    au = DateField("Au", validators=[Optional()], render_kw={"autocomplete": "off"})
+    du = DateField(_l("Du"), validators=[Optional()], render_kw={"autocomplete": "off"})
+    au = DateField(_l("Au"), validators=[Optional()], render_kw={"autocomplete": "off"})
 
     def validate_au(self, field) -> None:
         if field.data and self.du.data and field.data < self.du.data:
-            raise ValidationError("La date de fin précède la date de début.")
+            raise ValidationError(gettext("La date de fin précède la date de début."))

@@ -13,6 +13,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext
 from flask_login import current_user, login_user
 
 from ..extensions import db
@@ -37,13 +38,13 @@ def password():
     if form.validate_on_submit():
         user = current_user._get_current_object()
         if not user.check_password(form.current.data):
-            form.current.errors.append("Mot de passe actuel incorrect.")
+            form.current.errors.append(gettext("Mot de passe actuel incorrect."))
         else:
             user.set_password(form.password.data)
             db.session.commit()
             login_user(user)  # this session carries the new nonce; the others no longer match
             log.info("%s changed their password", user.email)
-            flash("Mot de passe changé. Vos autres sessions sont fermées.", "success")
+            flash(gettext("Mot de passe changé. Vos autres sessions sont fermées."), "success")
             return redirect(url_for("moderation.queue"))
     return render_template("moderation/password.html", form=form)
 
@@ -71,7 +72,7 @@ def users():
         db.session.add(user)
         db.session.commit()
         log.info("%s created the %s account %s", current_user.email, user.role, user.email)
-        flash(f"Compte créé pour {user.email}.", "success")
+        flash(gettext("Compte créé pour %(email)s.", email=user.email), "success")
         return redirect(url_for("moderation.users"))
     accounts = db.session.scalars(sa.select(User).order_by(User.email)).all()
     status = 400 if form.errors else 200
@@ -93,9 +94,9 @@ def user_active(user_id: int):
     user = _change_user(user_id)
     activate = request.form.get("active") == "1"
     if not activate and user.id == current_user.id:
-        flash("Vous ne pouvez pas désactiver votre propre compte.", "error")
+        flash(gettext("Vous ne pouvez pas désactiver votre propre compte."), "error")
     elif not activate and user.is_admin and user.active and _active_admins() <= 1:
-        flash("C’est le dernier compte d’administration actif : il reste actif.", "error")
+        flash(gettext("C’est le dernier compte d’administration actif : il reste actif."), "error")
     else:
         user.active = activate
         if not activate:
@@ -107,7 +108,12 @@ def user_active(user_id: int):
             "reactivated" if activate else "deactivated",
             user.email,
         )
-        flash(f"Compte {user.email} {'réactivé' if activate else 'désactivé'}.", "success")
+        flash(
+            gettext("Compte %(email)s réactivé.", email=user.email)
+            if activate
+            else gettext("Compte %(email)s désactivé.", email=user.email),
+            "success",
+        )
     return redirect(url_for("moderation.users"))
 
 
@@ -119,13 +125,18 @@ def user_role(user_id: int):
     if not form.validate():
         abort(400)
     if user.is_admin and form.role.data != "admin" and user.active and _active_admins() <= 1:
-        flash("C’est le dernier compte d’administration actif : son rôle ne change pas.", "error")
+        flash(
+            gettext("C’est le dernier compte d’administration actif : son rôle ne change pas."),
+            "error",
+        )
     else:
         user.role = form.role.data
         db.session.commit()
         log.info("%s gave %s the role %s", current_user.email, user.email, user.role)
         flash(
-            f"Rôle de {user.email} : {'administration' if user.is_admin else 'modération'}.",
+            gettext("Rôle de %(email)s : administration.", email=user.email)
+            if user.is_admin
+            else gettext("Rôle de %(email)s : modération.", email=user.email),
             "success",
         )
     return redirect(url_for("moderation.users"))
@@ -144,7 +155,10 @@ def user_password(user_id: int):
             login_user(user)
         log.info("%s reset the password of %s", current_user.email, user.email)
         flash(
-            f"Nouveau mot de passe enregistré pour {user.email} ; ses sessions sont fermées.",
+            gettext(
+                "Nouveau mot de passe enregistré pour %(email)s ; ses sessions sont fermées.",
+                email=user.email,
+            ),
             "success",
         )
         return redirect(url_for("moderation.users"))

@@ -5,7 +5,10 @@ from __future__ import annotations
 import difflib
 import re
 
+from flask_babel import gettext
+
 from .. import records, taxonomy
+from ..i18n import N_
 from ..models import Example, ModerationEvent
 
 
@@ -50,6 +53,29 @@ def text_diff(before: str, after: str) -> list[tuple[str, str]]:
     return segments
 
 
+# The headings of the public fields, as the review page names them; French msgids that the page
+# translates.
+HEADINGS = {
+    "title": N_("Titre"),
+    "summary": N_("Résumé"),
+    "description": N_("Contexte et actions"),
+    "results": N_("Résultats et impact"),
+    "lessons": N_("Enseignements"),
+    "resources": N_("Moyens mobilisés"),
+    "transferability": N_("Pour faire de même ailleurs"),
+    "objectives": N_("Objectifs"),
+    "scale": N_("Échelle"),
+    "regions": N_("Régions"),
+    "departements": N_("Départements"),
+    "locality": N_("Localité"),
+    "partners": N_("Partenaires"),
+    "themes": N_("Thématiques"),
+    "odd": N_("ODD"),
+    "start_year": N_("Année de lancement"),
+    "status": N_("Statut"),
+    "website": N_("Site web"),
+}
+
 VALUE_VOCABULARIES = {
     "objectives": taxonomy.OBJECTIVES,
     "regions": taxonomy.REGIONS,
@@ -65,13 +91,13 @@ def _shown(name: str, value) -> list[str]:
     """Return a field's value as readable lines."""
     if name == "partners":
         return [
-            f"{p.get('name', '')} ({taxonomy.PARTNER_KINDS.label(p.get('kind'))})"
+            f"{p.get('name', '')} ({gettext(taxonomy.PARTNER_KINDS.label(p.get('kind')))})"
             + (f" — {p['role']}" if p.get("role") else "")
             for p in value or []
         ]
     vocabulary = VALUE_VOCABULARIES.get(name)
     values = value if isinstance(value, list) else [] if value in (None, "") else [value]
-    return [vocabulary.label(v) if vocabulary else str(v) for v in values]
+    return [gettext(vocabulary.label(v)) if vocabulary else str(v) for v in values]
 
 
 def compare(before: dict, after: dict) -> list[dict]:
@@ -81,7 +107,7 @@ def compare(before: dict, after: dict) -> list[dict]:
         old, new = before.get(name), after.get(name)
         if (old or None) == (new or None):
             continue
-        change = {"name": name, "label": records.FIELD_LABELS.get(name, name).capitalize()}
+        change = {"name": name, "label": HEADINGS.get(name, name)}
         if name in records.TEXT_FIELDS or name == "locality":
             change["segments"] = text_diff(old or "", new or "")
         else:

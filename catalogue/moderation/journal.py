@@ -12,6 +12,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext
 from sqlalchemy.orm import selectinload
 
 from .. import workflow
@@ -37,8 +38,8 @@ def journal():
     users = db.session.scalars(sa.select(User).order_by(User.display_name, User.email)).all()
     form.acteur.choices = options(
         [
-            ("", "Tout le monde"),
-            (CONTRIBUTOR, "Contributeurs et imports"),
+            ("", gettext("Tout le monde")),
+            (CONTRIBUTOR, gettext("Contributeurs et imports")),
             *((str(u.id), u.name) for u in users),
         ]
     )

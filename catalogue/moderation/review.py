@@ -15,10 +15,11 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext, ngettext
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
-from .. import mail, taxonomy, workflow
+from .. import i18n, mail, taxonomy, workflow
 from ..contribute import apply_form, follow_url
 from ..extensions import db
 from ..forms import (
@@ -35,23 +36,30 @@ log = logging.getLogger(__name__)
 
 
 def notify_submitter(example: Example, action: str, comment: str, token: str | None) -> None:
-    """Tell the contributor what was decided, with the moderator's comment."""
+    """Tell the contributor what was decided, with the moderator's comment.
+
+    The mail is in the site's language: nothing records the contributor's, and the moderator's
+    is no guide to it.
+    """
     if action not in ("approve", "reject", "request_changes") or not example.submitter_email:
         return
-    subjects = {
-        "approve": "Votre exemple est publié",
-        "reject": "Votre proposition d’exemple n’a pas été retenue",
-        "request_changes": "Votre proposition d’exemple : des modifications sont demandées",
-    }
-    mail.send(
-        example.submitter_email,
-        subjects[action],
-        f"decision_{action}",
-        example=example,
-        comment=comment,
-        link=follow_url(token) if token else None,
-        public_url=url_for("public.example", slug=example.slug, _external=True),
-    )
+    with i18n.site_locale():
+        subjects = {
+            "approve": gettext("Votre exemple est publié"),
+            "reject": gettext("Votre proposition d’exemple n’a pas été retenue"),
+            "request_changes": gettext(
+                "Votre proposition d’exemple : des modifications sont demandées"
+            ),
+        }
+        mail.send(
+            example.submitter_email,
+            subjects[action],
+            f"decision_{action}",
+            example=example,
+            comment=comment,
+            link=follow_url(token) if token else None,
+            public_url=url_for("public.example", slug=example.slug, _external=True),
+        )
 
 
 # --- the queue -----------------------------------------------------------------------------
@@ -132,17 +140,19 @@ def bulk_approve():
             message = (
                 str(exc) if isinstance(exc, workflow.TransitionError) else workflow.CONFLICT_MESSAGE
             )
-            refused.append(f"« {title} » : {message}")
+            refused.append(gettext("« %(title)s » : %(message)s", title=title, message=message))
             continue
         log.info("%s approved example %s (bulk)", current_user.email, example.id)
         notify_submitter(example, "approve", "", None)
         done.append(example)
     if done:
-        flash(f"{len(done)} exemple(s) publié(s).", "success")
+        flash(
+            ngettext("%(num)d exemple publié.", "%(num)d exemples publiés.", len(done)), "success"
+        )
     for message in refused:
         flash(message, "error")
     if not done and not refused:
-        flash("Cochez au moins un exemple à publier.", "warning")
+        flash(gettext("Cochez au moins un exemple à publier."), "warning")
     return redirect(url_for("moderation.queue", etat="pending", q=request.form.get("q") or None))
 
 
@@ -188,8 +198,10 @@ def decide(example_id: int):
             raise workflow.VersionConflict(workflow.CONFLICT_MESSAGE)
         if action not in workflow.DECISIONS.get(example.state, ()):
             raise workflow.TransitionError(
-                f"Cette décision n’est pas possible pour un exemple dans l’état "
-                f"« {taxonomy.STATES.label(example.state)} »."
+                gettext(
+                    "Cette décision n’est pas possible pour un exemple dans l’état « %(state)s ».",
+                    state=gettext(taxonomy.STATES.label(example.state)),
+                )
             )
         with db.session.no_autoflush:
             workflow.transition(
@@ -205,7 +217,7 @@ def decide(example_id: int):
     except (workflow.TransitionError, StaleDataError) as exc:
         db.session.rollback()
         message = (
-            str(exc) if isinstance(exc, workflow.TransitionError) else workflow.CONFLICT_MESSAGE
+            str(exc) if isinstance(exc, workflow.TransitionError) else str(workflow.CONFLICT_MESSAGE)
         )
         example = get_example(example_id)
         # Clear what was posted, or the field would still render the old version.
@@ -213,7 +225,14 @@ def decide(example_id: int):
         return _review_page(example, form, 409, conflict=message)
     log.info("%s: %s on example %s", current_user.email, action, example.id)
     notify_submitter(example, action, comment, token)
-    flash(f"« {example.title} » : {workflow.ACTIONS[action].done.lower()}.", "success")
+    flash(
+        gettext(
+            "« %(title)s » : %(done)s.",
+            title=example.title,
+            done=gettext(workflow.ACTIONS[action].done).lower(),
+        ),
+        "success",
+    )
     if action in ("archive", "restore"):
         return redirect(url_for("moderation.review", example_id=example.id))
     return redirect(url_for("moderation.queue"))
@@ -246,15 +265,19 @@ def edit(example_id: int):
     except (workflow.TransitionError, StaleDataError) as exc:
         db.session.rollback()
         message = (
-            str(exc) if isinstance(exc, workflow.TransitionError) else workflow.CONFLICT_MESSAGE
+            str(exc) if isinstance(exc, workflow.TransitionError) else str(workflow.CONFLICT_MESSAGE)
         )
         form.refused.append(
-            message + " Vos modifications n’ont pas été enregistrées : "
-            "recopiez-les après avoir rechargé la page."
+            message
+            + " "
+            + gettext(
+                "Vos modifications n’ont pas été enregistrées : "
+                "recopiez-les après avoir rechargé la page."
+            )
         )
         return render_template(
             "moderation/edit.html", example=get_example(example_id), form=form
         ), 409
     log.info("%s edited example %s", current_user.email, example.id)
-    flash("Modifications enregistrées.", "success")
+    flash(gettext("Modifications enregistrées."), "success")
     return redirect(url_for("moderation.review", example_id=example.id))

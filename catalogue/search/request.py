@@ -6,6 +6,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from flask_babel import gettext
+
 from .facets import FACETS
 
 Q_MAX = 200
@@ -35,7 +37,7 @@ class SearchRequest:
 
 
 class BadParameter(ValueError):
-    """A query-string parameter the strict parser refuses; message is French."""
+    """A query-string parameter the strict parser refuses; message is in the request's language."""
 
     def __init__(self, name: str, message: str):
         super().__init__(message)
@@ -52,8 +54,8 @@ def clean(value: str) -> str:
 def parse_args(args) -> tuple[SearchRequest, list[str]]:
     """Build a SearchRequest from a query string (MultiDict); never raise.
 
-    Return French messages for whatever was ignored or fixed (control characters are dropped
-    silently).
+    Return messages, in the request's language, for whatever was ignored or fixed (control
+    characters are dropped silently).
     """
     problems: list[tuple[str, str]] = []
     request = _parse(args, problems)
@@ -73,8 +75,8 @@ def _parse(args, problems: list[tuple[str, str]]) -> SearchRequest:
     q = " ".join(clean(str(v)) for v in _getlist(args, "q") if v).strip()
     if len(q) > Q_MAX:
         q = q[:Q_MAX].rstrip()
-        problems.append(("q", f"Recherche trop longue : seuls les {Q_MAX} premiers caractères "
-                              "sont pris en compte."))
+        problems.append(("q", gettext("Recherche trop longue : seuls les %(max)d premiers "
+                                      "caractères sont pris en compte.", max=Q_MAX)))
 
     filters: dict[str, tuple[str, ...]] = {}
     for name, facet in FACETS.items():
@@ -96,7 +98,8 @@ def _parse(args, problems: list[tuple[str, str]]) -> SearchRequest:
         if raw_sort in SORTS:
             sort = raw_sort
         else:
-            problems.append(("tri", f"Tri « {_short(raw_sort)} » inconnu : tri par pertinence."))
+            problems.append(("tri", gettext("Tri « %(sort)s » inconnu : tri par pertinence.",
+                                            sort=_short(raw_sort))))
 
     page = _number(args, "page", 1, problems)
     per_page = 20
@@ -107,20 +110,27 @@ def _parse(args, problems: list[tuple[str, str]]) -> SearchRequest:
 
 def _number(args, name: str, default: int, problems: list[tuple[str, str]]) -> int:
     raw = clean(str(_get(args, name) or ""))
-    what = "Numéro de page" if name == "page" else "Nombre de résultats par page"
     if not raw:
         return default
     if not re.fullmatch(r"[0-9]+", raw):
-        problems.append((name, f"{what} invalide « {_short(raw)} » : {default} retenu."))
+        problems.append((name, _invalid_number(name, _short(raw), default)))
         return default
     if len(raw) > 9:
         # Far beyond any last page: the search answers "page not found".
         return PAGE_MAX if name == "page" else default
     value = int(raw)
     if value < 1:
-        problems.append((name, f"{what} invalide « {raw} » : {default} retenu."))
+        problems.append((name, _invalid_number(name, raw, default)))
         return default
     return value
+
+
+def _invalid_number(name: str, raw: str, default: int) -> str:
+    if name == "page":
+        return gettext("Numéro de page invalide « %(value)s » : %(default)d retenu.",
+                       value=raw, default=default)
+    return gettext("Nombre de résultats par page invalide « %(value)s » : %(default)d retenu.",
+                   value=raw, default=default)
 
 
 def _get(args, name: str):
