@@ -27,6 +27,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 from whoosh.reading import SegmentReader
 from whoosh.writing import NO_MERGE, LockError
 
@@ -37,6 +38,7 @@ log = logging.getLogger(__name__)
 
 MERGE_FACTOR = 10  # merge small segments ten at a time (a log-structured policy)
 MERGE_DELAY = 2.0  # seconds without commits before merging: bursts of updates never wait
+INDEX_NAME = "MAIN"  # Whoosh's default index name inside a directory
 CURRENT = "current"
 META = "catalogue.json"
 REBUILD_LOCK = "rebuild.lock"
@@ -120,7 +122,7 @@ class Store:
         if version != SCHEMA_VERSION:
             return f"schema version {version}, expected {SCHEMA_VERSION}"
         try:
-            whoosh_index.open_dir(path).doc_count()
+            open_index(path).doc_count()
         except Exception as exc:  # Whoosh reports damage with many exception types
             return f"unreadable: {exc!r}"
         return None
@@ -147,7 +149,7 @@ class Store:
                 raise IndexUnavailable("index missing")
             if getattr(loc, "target", None) != target or loc.searcher is None:
                 self.forget()
-                loc.ix = whoosh_index.open_dir(target)
+                loc.ix = open_index(target)
                 loc.searcher = loc.ix.searcher()
                 loc.target = target
             elif loc.ix.latest_generation() != loc.searcher.reader().generation():
@@ -219,9 +221,7 @@ class Store:
             if self.schema_version(target) != SCHEMA_VERSION:
                 raise IndexUnavailable("index built for another schema version")
             try:
-                # Our own schema object: its analyzer keeps its stemming cache between writers.
-                ix = whoosh_index.open_dir(target, schema=self.schema)
-                writer = locked_writer(ix, self.write_timeout)
+                writer = locked_writer(target, self.schema, self.write_timeout)
             except LockError:
                 raise WriterBusy("writer lock held") from None
             except Exception as exc:
@@ -280,10 +280,9 @@ class Store:
         target = self.current_path()
         if target is None or self.rebuild_running():
             return
-        ix = whoosh_index.open_dir(target, schema=self.schema)
-        if not segments_to_merge(ix._segments()):
+        if not segments_to_merge(open_index(target, self.schema)._segments()):
             return
-        writer = locked_writer(ix, 0.5)
+        writer = locked_writer(target, self.schema, 0.5)
         if self.current_path() != target:
             writer.cancel()
             return
@@ -324,7 +323,7 @@ class Store:
         lock = None
         if old is not None:
             try:
-                lock = whoosh_index.open_dir(old).lock("WRITELOCK")
+                lock = FileStorage(old).lock(f"{INDEX_NAME}_WRITELOCK")
                 # Writers hold it briefly; a long wait means a stuck process, build anyway.
                 if not _try_for(lock.acquire, timeout=max(self.write_timeout * 3, 10)):
                     log.warning("search: building without the old index's writer lock")
@@ -420,17 +419,35 @@ def merge_small_segments(writer, segments):
     return [seg for seg in segments if id(seg) not in merged]
 
 
-def locked_writer(ix, timeout: float):
-    """Return a writer holding the index's writer lock; LockError if not had within timeout.
+def open_index(path: str, schema=None):
+    """Open the index in path, retrying while a concurrent commit replaces its table of contents.
 
-    The lock is taken here rather than by Whoosh: a SegmentWriter that fails after locking
-    (an unwritable directory) would keep the lock until garbage collection.
+    A commit in another process deletes the previous TOC file once the new one is written; an
+    open that read the directory just before fails with FileNotFoundError and succeeds again.
     """
-    lock = ix.lock("WRITELOCK")
+    for attempt in range(5):
+        try:
+            return whoosh_index.open_dir(path, schema=schema)
+        except FileNotFoundError:
+            if attempt == 4 or not os.path.isdir(path):
+                raise
+            time.sleep(0.01 * (attempt + 1))
+    raise AssertionError("not reached")
+
+
+def locked_writer(path: str, schema, timeout: float):
+    """Return a writer on the index in path, holding its writer lock; LockError after timeout.
+
+    The lock is taken here rather than by Whoosh: under the lock no other commit can replace the
+    table of contents being read, and a SegmentWriter that fails after locking (an unwritable
+    directory) would otherwise keep the lock until garbage collection. Our own schema object is
+    passed so its analyzer keeps its stemming cache from one writer to the next.
+    """
+    lock = FileStorage(path).lock(f"{INDEX_NAME}_WRITELOCK")  # what ix.lock("WRITELOCK") takes
     if not _try_for(lock.acquire, timeout=timeout, delay=0.02):
         raise LockError
     try:
-        writer = ix.writer(_lk=False)
+        writer = whoosh_index.open_dir(path, schema=schema).writer(_lk=False)
     except BaseException:
         lock.release()
         raise
