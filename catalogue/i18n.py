@@ -12,6 +12,8 @@ from flask import Flask, abort, current_app, has_request_context, redirect, requ
 from flask_babel import force_locale, get_locale, gettext
 
 LANGUAGES = {"fr": "Français", "en": "English"}
+# The locale behind each language: the English is British, dates included (26 November 2026).
+LOCALES = {"fr": "fr", "en": "en_GB"}
 COOKIE = "lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
 
@@ -31,9 +33,9 @@ def select_locale() -> str | None:
     if request.path.startswith("/api/v1/"):
         return None  # the JSON API speaks French whatever the browser says, like its values
     chosen = request.cookies.get(COOKIE)
-    if chosen in LANGUAGES:
-        return chosen
-    return request.accept_languages.best_match(LANGUAGES)
+    if chosen not in LANGUAGES:
+        chosen = request.accept_languages.best_match(LANGUAGES)
+    return LOCALES.get(chosen)
 
 
 def current_language() -> str:

@@ -353,6 +353,9 @@ def test_example_page_in_english(client, demo):
     assert lang(html) == "en"
     assert "Context and actions" in html and "At a glance" in html
     assert "Contexte et actions" not in html and "En bref" not in html
+    published = re.search(r"<dt>Published on</dt><dd><time[^>]*>([^<]+)</time>", html).group(1)
+    assert re.fullmatch(r"\d{1,2} (January|February|March|April|May|June|July|August|September"
+                        r"|October|November|December) \d{4}", published), "British dates"
 
 
 def test_the_json_api_keeps_french(client, demo):
