@@ -209,8 +209,10 @@ def confirm(token: str):
             alert.confirmed_at = utcnow()
             db.session.commit()
             log.info("alert %d confirmed", alert.id)
-        flash(gettext("Votre alerte est active : vous recevrez les nouveaux exemples par courriel."),
-              "success")
+        flash(
+            gettext("Votre alerte est active : vous recevrez les nouveaux exemples par courriel."),
+            "success",
+        )
         return redirect(url_for("alerts.confirm", token=token), code=303)
     return _private(render_template(
         "alerts/confirm.html", alert=alert, token=token, search_url=search_url(alert),

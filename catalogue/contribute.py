@@ -202,9 +202,7 @@ def follow(token: str):
         db.session.commit()
     except (workflow.TransitionError, StaleDataError) as exc:
         db.session.rollback()
-        message = (
-            str(exc) if isinstance(exc, workflow.TransitionError) else str(workflow.CONFLICT_MESSAGE)
-        )
+        message = str(exc if isinstance(exc, workflow.TransitionError) else workflow.CONFLICT_MESSAGE)
         form.refused.append(message)
         example = db.session.get(Example, example.id)
         # Clear what was posted, or the field would still render the old version.

@@ -186,7 +186,9 @@ KEY_FIGURES: tuple[KeyFigure, ...] = (
     ),
     KeyFigure(
         value="9",
-        label=N_("dispositifs collectifs nés de la recherche pour accélérer le mouvement d’alliance"),
+        label=N_(
+            "dispositifs collectifs nés de la recherche pour accélérer le mouvement d’alliance"
+        ),
         source=RAMEAU_2022,
         date="2022",
         group=_MOYENS,

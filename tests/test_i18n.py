@@ -1,4 +1,4 @@
-"""French by default, English on request: the catalogue is complete, templates hide no text, pages follow.
+"""French by default, English on request: a complete catalogue, no stray text, pages that follow.
 
 A template text outside `_()`/`{% trans %}` fails `test_template_has_no_untranslated_text`; a new
 msgid without an English translation fails `test_every_msgid_has_an_english_translation`.
@@ -81,7 +81,9 @@ def test_every_msgid_has_an_english_translation(po, msgids):
 
 
 def test_the_catalogue_holds_nothing_obsolete(po, msgids):
-    stale = [m.id for m in po if m.id and (m.id if isinstance(m.id, str) else m.id[0]) not in msgids]
+    stale = [
+        m.id for m in po if m.id and (m.id if isinstance(m.id, str) else m.id[0]) not in msgids
+    ]
     assert not stale, f"translations no code uses any more: {stale}"
     assert not po.obsolete, "obsolete (#~) entries: run `make translations`"
 

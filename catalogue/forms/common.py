@@ -87,7 +87,8 @@ class Known:
         values = field.data if isinstance(field.data, list) else [field.data]
         unknown = [str(v) for v in values if v not in (None, "") and v not in self.vocabulary]
         if unknown:
-            raise ValidationError(gettext("Choix inconnu : %(codes)s.", codes=", ".join(unknown[:5])))
+            codes = ", ".join(unknown[:5])
+            raise ValidationError(gettext("Choix inconnu : %(codes)s.", codes=codes))
 
 
 def options(pairs, optgroup: str | None = None) -> list[SelectChoice]:

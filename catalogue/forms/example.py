@@ -359,7 +359,8 @@ class ExampleForm(LocalizedForm):
             names = ", ".join(taxonomy.DEPARTEMENTS.label(d) for d in outside)
             raise ValidationError(
                 gettext(
-                    "Hors des régions cochées : %(names)s. Cochez aussi leur région ou retirez-les.",
+                    "Hors des régions cochées : %(names)s. "
+                    "Cochez aussi leur région ou retirez-les.",
                     names=names,
                 )
             )
@@ -388,7 +389,9 @@ class ExampleForm(LocalizedForm):
 
     def validate_contact_public(self, field) -> None:
         if field.data and not self.contact.data:
-            raise ValidationError(gettext("Indiquez le contact à afficher, ou décochez cette case."))
+            raise ValidationError(
+                gettext("Indiquez le contact à afficher, ou décochez cette case.")
+            )
 
     @property
     def csrf_expired(self) -> bool:

@@ -216,9 +216,7 @@ def decide(example_id: int):
         db.session.commit()
     except (workflow.TransitionError, StaleDataError) as exc:
         db.session.rollback()
-        message = (
-            str(exc) if isinstance(exc, workflow.TransitionError) else str(workflow.CONFLICT_MESSAGE)
-        )
+        message = str(exc if isinstance(exc, workflow.TransitionError) else workflow.CONFLICT_MESSAGE)
         example = get_example(example_id)
         # Clear what was posted, or the field would still render the old version.
         form.version.data, form.version.raw_data = example.version, None
@@ -264,9 +262,7 @@ def edit(example_id: int):
         db.session.commit()
     except (workflow.TransitionError, StaleDataError) as exc:
         db.session.rollback()
-        message = (
-            str(exc) if isinstance(exc, workflow.TransitionError) else str(workflow.CONFLICT_MESSAGE)
-        )
+        message = str(exc if isinstance(exc, workflow.TransitionError) else workflow.CONFLICT_MESSAGE)
         form.refused.append(
             message
             + " "
