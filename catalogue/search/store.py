@@ -27,7 +27,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 
 from whoosh import index as whoosh_index
-from whoosh.filedb.filestore import FileStorage
+from whoosh.filedb.filestore import FileStorage, OverlayStorage
 from whoosh.reading import SegmentReader
 from whoosh.writing import NO_MERGE, LockError
 
@@ -92,6 +92,7 @@ class Store:
         self._merging = threading.Lock()
         self._last_commit = 0.0
         self._schema = None
+        self._pk_maps: dict[tuple[str, str], dict[int, list[int]]] = {}
 
     # --- state on disk ----------------------------------------------------------------------
 
@@ -230,6 +231,43 @@ class Store:
                 return writer
             writer.cancel()
         raise WriterBusy("index swapped repeatedly")
+
+    def delete_examples(self, writer, pks) -> None:
+        """Delete every document of these examples, found through each segment's pk column.
+
+        Whoosh's delete_by_term (and update_document) would open a reader on every segment,
+        copying the big segment's term file into memory: about 35 ms per publish at 10,000
+        examples. A segment's pk column never changes, so it is read once per process.
+        """
+        wanted = set(pks)
+        base = 0
+        for segment in writer.segments:
+            by_pk = self._pk_map(writer.storage, segment)
+            for pk in wanted:
+                for local in by_pk.get(pk, ()):
+                    writer.delete_document(base + local)
+            base += segment.doc_count_all()
+
+    def _pk_map(self, storage, segment) -> dict[int, list[int]]:
+        key = (str(getattr(storage, "folder", "")), segment.segment_id())
+        found = self._pk_maps.get(key)
+        if found is None:
+            files = segment.open_compound_file(storage) if segment.is_compound() else None
+            perdoc = segment.codec().per_document_reader(
+                OverlayStorage(files, storage) if files else storage, segment)
+            try:
+                values = list(perdoc.column_reader("pk", self.schema["pk"].column_type))
+            finally:
+                perdoc.close()
+                if files is not None:
+                    files.close()
+            found = {}
+            for docnum, pk in enumerate(values):
+                found.setdefault(pk, []).append(docnum)
+            if len(self._pk_maps) > 256:  # segments merged away long ago
+                self._pk_maps.clear()
+            self._pk_maps[key] = found
+        return found
 
     @property
     def schema(self):

@@ -153,13 +153,10 @@ def process_outbox(store: Store) -> int:
                 sa.select(outbox.c.id, outbox.c.example_id).order_by(outbox.c.id)
             ).all()
             example_ids = sorted({example_id for _, example_id in rows})
-            published = set()
+            # Index if published, else remove: delete every version, add the published ones.
+            store.delete_examples(writer, example_ids)
             for example in _load(conn, example_ids):
-                writer.update_document(**document(example))
-                published.add(example.id)
-            for example_id in example_ids:
-                if example_id not in published:
-                    writer.delete_by_term("id", str(example_id))
+                writer.add_document(**document(example))
     except BaseException:
         release(writer)
         raise
