@@ -76,6 +76,9 @@ def settings_for(tmp_path: Path, **overrides) -> dict:
         "RATELIMIT_ENABLED": False,
         "SERVER_NAME": None,
     }
+    if POSTGRES_URL:
+        # No pool: a connection closes when returned, none is left open for the GC to find.
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {"poolclass": sa.pool.NullPool}
     config.update(overrides)
     return config
 

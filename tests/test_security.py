@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import settings_for
+from flask_migrate import upgrade
 
 from catalogue import create_app
 
@@ -36,9 +37,12 @@ def test_https_gives_hsts_and_secure_cookies(tmp_path, monkeypatch):
     monkeypatch.setenv("CATALOGUE_INSTANCE_PATH", str(tmp_path / "instance"))
     monkeypatch.setenv("CATALOGUE_HTTPS", "1")
     app = create_app(settings_for(tmp_path))
+    with app.app_context():
+        upgrade(directory=app.extensions["migrate"].directory)
     assert app.config["SESSION_COOKIE_SECURE"] is True
     client = app.test_client()
     response = client.get("/", base_url="https://localhost")
+    assert response.status_code == 200
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
 
 
