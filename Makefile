@@ -42,6 +42,7 @@ run: install
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install browser-tools
+	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 
 # The whole suite again on a throwaway PostgreSQL server (Debian's package, installed when missing).

@@ -18,6 +18,7 @@ from slugify import slugify
 from . import taxonomy
 from .extensions import db
 from .models import (
+    EMAIL_MAX,
     LOCALITY_MAX,
     NAME_MAX,
     PARTNER_NAME_MAX,
@@ -28,7 +29,6 @@ from .models import (
     TEXT_MAX,
     TITLE_MAX,
     URL_MAX,
-    EMAIL_MAX,
     Example,
     ModerationEvent,
     User,

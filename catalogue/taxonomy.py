@@ -7,8 +7,9 @@ régions and départements are proper nouns and stay as they are.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from .i18n import N_
 

@@ -73,7 +73,8 @@ class Instance:
                     break  # answering, even if degraded
                 except OSError:
                     if process.poll() is not None or time.monotonic() > deadline:
-                        raise RuntimeError(f"gunicorn did not start: {(self.root / log.name).read_text()[-2000:]}") from None
+                        output = Path(log.name).read_text()[-2000:]
+                        raise RuntimeError(f"gunicorn did not start: {output}") from None
                     time.sleep(0.2)
             self.gunicorn_pid = process.pid
             yield base

@@ -10,7 +10,6 @@ from conftest import settings_for
 from flask_migrate import upgrade
 
 from catalogue import create_app
-
 from catalogue.extensions import db
 from catalogue.models import Example, ModerationEvent, Partner
 from catalogue.records import backup_record
@@ -96,7 +95,8 @@ def test_import_json_lines_as_pending(app, runner, record, tmp_path):
         ({"summary": "x" * 601}, "résumé : 601 caractères, 600 au plus"),
         ({"description": "x" * 10_001}, "description : 10001 caractères, 10000 au plus"),
         ({"partners": [{"name": "Seul", "kind": "association", "role": ""}]}, "partenaires : entre 2 et 12"),
-        ({"partners": [{"name": "A", "kind": "ovni"}, {"name": "B", "kind": "autre"}]}, "partenaire 1 : type inconnu"),
+        ({"partners": [{"name": "A", "kind": "ovni"}, {"name": "B", "kind": "autre"}]},
+         "partenaire 1 : type inconnu"),
         ({"scale": "galactique"}, "échelle : obligatoire"),
         ({"start_year": 1900}, "année de lancement : entre 1950"),
         ({"start_year": "2019"}, "année de lancement : un nombre entier est attendu"),

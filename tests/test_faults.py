@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from conftest import settings_for
-from flask_migrate import upgrade
 from fixtures_app import PASSWORD, form_data
+from flask_migrate import upgrade
 from live import Browser, Instance, free_port, version_of, worker_pids
 from search_fixtures import immutable
 

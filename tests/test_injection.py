@@ -103,7 +103,8 @@ def approved(app, client, make_user):
     for marker, data in forms.items():
         response = client.post("/proposer", data=data)
         assert response.status_code == 302, (marker, response.get_data(as_text=True)[:3000])
-    assert client.post("/connexion", data={"email": "modo@example.org", "password": PASSWORD}).status_code == 302
+    login = client.post("/connexion", data={"email": "modo@example.org", "password": PASSWORD})
+    assert login.status_code == 302
     with app.app_context():
         rows = db.session.scalars(sa.select(Example).order_by(Example.id)).all()
         for row, marker in zip(rows, forms, strict=True):

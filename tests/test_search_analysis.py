@@ -6,12 +6,12 @@ import pytest
 from conftest import settings_for
 from flask_migrate import upgrade
 
+# Rewrite asserts in the shared module too; it is imported here before pytest loads it.
+from search_fixtures import add_records, find, neutral  # noqa: E402
+
 from catalogue import create_app
 from catalogue.extensions import db
 from catalogue.search.analysis import analyze, sort_key
-
-# Rewrite asserts in the shared module too; it is imported here before pytest loads it.
-from search_fixtures import add_records, find, neutral  # noqa: E402
 
 pytest_plugins = ["search_fixtures"]
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import pytest
+
+# Rewrite asserts in the shared module too; it is imported here before pytest loads it.
+from search_fixtures import find  # noqa: E402
 from werkzeug.datastructures import MultiDict
 
 from catalogue import search
 from catalogue.search import FACETS, SearchRequest, parse_args, parse_args_strict
 from catalogue.search.facets import year_range
-
-# Rewrite asserts in the shared module too; it is imported here before pytest loads it.
-from search_fixtures import find  # noqa: E402
 
 pytest_plugins = ["search_fixtures"]
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from werkzeug.datastructures import MultiDict
-
-from catalogue import search
 
 # Rewrite asserts in the shared module too; it is imported here before pytest loads it.
 from search_fixtures import add_records, neutral  # noqa: E402
+from werkzeug.datastructures import MultiDict
+
+from catalogue import search
 
 pytest_plugins = ["search_fixtures"]
 

@@ -11,14 +11,7 @@ import threading
 import time
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
-
-from catalogue import create_app, search
-from catalogue.extensions import db
-from catalogue.models import Example
-from catalogue.search import SCHEMA_VERSION, schema, sync
-from catalogue.workflow import transition
 
 # Rewrite asserts in the shared module too; it is imported here before pytest loads it.
 from search_fixtures import (  # noqa: E402
@@ -29,6 +22,12 @@ from search_fixtures import (  # noqa: E402
     new_app,
     outbox_rows,
 )
+
+from catalogue import create_app, search
+from catalogue.extensions import db
+from catalogue.models import Example
+from catalogue.search import SCHEMA_VERSION, schema, sync
+from catalogue.workflow import transition
 
 pytest_plugins = ["search_fixtures"]
 
@@ -330,3 +329,15 @@ def test_read_only_index_keeps_answering_and_catches_up(search_app, add):
     edit(other, title="Une forge")  # the next commit applies both
     assert outbox_rows() == 0
     assert find("moulin").ids() == [eid] and find("forge").ids() == [other]
+
+
+def test_submissions_do_not_touch_the_index(search_app, add):
+    add(title="Publié")
+    generation = store(search_app).searcher().reader().generation()
+    pending = add(state="pending", title="Proposé")  # a submission, with its partners
+    example = db.session.get(Example, pending)
+    example.set_partners([{"name": "Beta", "kind": "association", "role": ""},
+                          {"name": "Gamma", "kind": "entreprise", "role": ""}])
+    db.session.commit()
+    assert outbox_rows() == 0
+    assert store(search_app).searcher().reader().generation() == generation
