@@ -1,47 +1,45 @@
-"""Where the index lives: generations swapped atomically, locks, cached searchers and snapshots.
+"""One index directory: cached searchers and snapshots, safe writers, atomic rebuilds.
 
-Layout of INDEX_DIR (created when missing)::
-
-    current -> gen-<stamp>     symlink, replaced atomically (os.replace) by a rebuild
-    gen-<stamp>/               a Whoosh index and catalogue.json (its SCHEMA_VERSION)
-    build-<stamp>/             a rebuild in progress (left-overs of a crash are removed)
-    rebuild.lock               flock held by the process rebuilding
-
-Readers compare realpath(current) on every search and reopen after a swap: Whoosh's
-refresh() only compares generation numbers and would keep serving the old index. They also
-reopen (rather than refresh()) when the generation changed: see Store.searcher.
+The files and their layout are in `files`. Readers compare realpath(current) on every search
+and reopen after a swap: Whoosh's refresh() only compares generation numbers and would keep
+serving the old index. They also reopen (rather than refresh()) when the generation changed:
+see Store.searcher.
 """
 
 from __future__ import annotations
 
 import contextlib
-import errno
-import fcntl
 import json
 import logging
 import os
-import secrets
-import shutil
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 
-from whoosh import index as whoosh_index
-from whoosh.filedb.filestore import FileStorage, OverlayStorage
-from whoosh.reading import SegmentReader
+from whoosh.filedb.filestore import OverlayStorage
 from whoosh.writing import NO_MERGE, LockError
 
+from .files import (
+    CURRENT,
+    META,
+    REBUILD_LOCK,
+    build_generation,
+    flock,
+    generation_locked,
+    locked_writer,
+    merge_small_segments,
+    open_index,
+    release,
+    remove_leftovers,
+    segments_to_merge,
+    swap_current,
+)
 from .schema import SCHEMA_VERSION, make_schema
 from .snapshot import SegmentData, Snapshot, leaves
 
 log = logging.getLogger(__name__)
 
-MERGE_FACTOR = 10  # merge small segments ten at a time (a log-structured policy)
 MERGE_DELAY = 2.0  # seconds without commits before merging: bursts of updates never wait
-INDEX_NAME = "MAIN"  # Whoosh's default index name inside a directory
-CURRENT = "current"
-META = "catalogue.json"
-REBUILD_LOCK = "rebuild.lock"
 
 
 class IndexUnavailable(Exception):
@@ -50,29 +48,6 @@ class IndexUnavailable(Exception):
 
 class WriterBusy(Exception):
     """The writer lock could not be had in time, or a rebuild is running."""
-
-
-@contextlib.contextmanager
-def flock(path: str, timeout: float | None = None) -> Iterator[bool]:
-    """Hold an exclusive flock on path; yield False if not had within timeout (None: wait)."""
-    fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o644)
-    try:
-        deadline = None if timeout is None else time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | (0 if deadline is None else fcntl.LOCK_NB))
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    yield False
-                    return
-                time.sleep(0.05)
-        try:
-            yield True
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)
 
 
 class Store:
@@ -232,21 +207,25 @@ class Store:
             writer.cancel()
         raise WriterBusy("index swapped repeatedly")
 
-    def delete_examples(self, writer, pks) -> None:
+    def delete_examples(self, writer, pks) -> int:
         """Delete every document of these examples, found through each segment's pk column.
 
         Whoosh's delete_by_term (and update_document) would open a reader on every segment,
         copying the big segment's term file into memory: about 35 ms per publish at 10,000
         examples. A segment's pk column never changes, so it is read once per process.
+        Return how many live documents were deleted.
         """
         wanted = set(pks)
-        base = 0
+        base = deleted = 0
         for segment in writer.segments:
             by_pk = self._pk_map(writer.storage, segment)
             for pk in wanted:
                 for local in by_pk.get(pk, ()):
-                    writer.delete_document(base + local)
+                    if not segment.is_deleted(local):
+                        writer.delete_document(base + local)
+                        deleted += 1
             base += segment.doc_count_all()
+        return deleted
 
     def _pk_map(self, storage, segment) -> dict[int, list[int]]:
         key = (str(getattr(storage, "folder", "")), segment.segment_id())
@@ -344,175 +323,12 @@ class Store:
                 raise WriterBusy("another rebuild is running")
             if if_needed and self.needs_rebuild() is None:
                 return None
-            self._remove_leftovers(keep=self.current_path())
-            with self._old_generation_locked():
-                count, gen = self._build(documents)
-                self._swap(gen)
-            self._remove_leftovers(keep=gen)
+            remove_leftovers(self.index_dir, keep=self.current_path())
+            # Updates refused while the old generation is locked stay in the outbox and are
+            # applied to the new one.
+            with generation_locked(self.current_path(), max(self.write_timeout * 3, 10)):
+                count, gen = build_generation(self.index_dir, documents, make_schema())
+                swap_current(self.index_dir, gen)
+            remove_leftovers(self.index_dir, keep=gen)
         return count
 
-    @contextlib.contextmanager
-    def _old_generation_locked(self):
-        """Hold the current generation's writer lock so no update lands in it during a build.
-
-        Updates refused meanwhile stay in the outbox and are applied to the new generation.
-        """
-        old = self.current_path()
-        lock = None
-        if old is not None:
-            try:
-                lock = FileStorage(old).lock(f"{INDEX_NAME}_WRITELOCK")
-                # Writers hold it briefly; a long wait means a stuck process, build anyway.
-                if not _try_for(lock.acquire, timeout=max(self.write_timeout * 3, 10)):
-                    log.warning("search: building without the old index's writer lock")
-                    lock = None
-            except Exception:  # an unreadable old index has no writers to keep out
-                lock = None
-        try:
-            yield
-        finally:
-            if lock is not None:
-                with contextlib.suppress(Exception):
-                    lock.release()
-
-    def _build(self, documents: Callable[[], Iterable[dict]]) -> tuple[int, str]:
-        stamp = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}-{secrets.token_hex(3)}"
-        build = os.path.join(self.index_dir, f"build-{stamp}")
-        os.mkdir(build)
-        try:
-            ix = whoosh_index.create_in(build, make_schema())
-            writer = ix.writer(limitmb=256)
-            count = 0
-            try:
-                for doc in documents():
-                    writer.add_document(**doc)
-                    count += 1
-            except BaseException:
-                writer.cancel()
-                raise
-            writer.commit()
-            with open(os.path.join(build, META), "w", encoding="utf-8") as f:
-                json.dump({"schema_version": SCHEMA_VERSION, "documents": count}, f)
-            gen = os.path.join(self.index_dir, f"gen-{stamp}")
-            os.rename(build, gen)
-        except BaseException:
-            shutil.rmtree(build, ignore_errors=True)
-            raise
-        return count, gen
-
-    def _swap(self, gen: str) -> None:
-        """Point `current` at gen atomically (a real directory there is moved aside first)."""
-        if os.path.isdir(self.link) and not os.path.islink(self.link):
-            os.rename(self.link, os.path.join(self.index_dir, f"gen-legacy-{secrets.token_hex(3)}"))
-        tmp = os.path.join(self.index_dir, f"{CURRENT}.tmp-{secrets.token_hex(4)}")
-        os.symlink(os.path.basename(gen), tmp)
-        try:
-            os.replace(tmp, self.link)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-
-    def _remove_leftovers(self, keep: str | None) -> None:
-        """Remove generations other than keep and builds left by a crash (rebuild lock held)."""
-        try:
-            names = os.listdir(self.index_dir)
-        except OSError:
-            return
-        for name in names:
-            path = os.path.join(self.index_dir, name)
-            if name.startswith(("gen-", "build-")) and path != keep:
-                shutil.rmtree(path, ignore_errors=True)
-            elif name.startswith(f"{CURRENT}.tmp-"):
-                with contextlib.suppress(OSError):
-                    os.unlink(path)
-
-
-def segments_to_merge(segments) -> list:
-    """Choose the segments under a size cap once there are MERGE_FACTOR of them.
-
-    The cap grows tenfold (10, 100, 1,000 documents…) but stays under half the largest segment,
-    so the segment a rebuild wrote is never rewritten by an update.
-    """
-    sizes = {id(seg): seg.doc_count_all() for seg in segments}
-    largest = max(sizes.values(), default=0)
-    chosen: list = []
-    cap = MERGE_FACTOR
-    while cap <= max(largest // 2, MERGE_FACTOR):
-        below = [seg for seg in segments if sizes[id(seg)] < cap]
-        if len(below) >= MERGE_FACTOR:
-            chosen = below
-        cap *= MERGE_FACTOR
-    return chosen if len(chosen) > 1 else []
-
-
-def merge_small_segments(writer, segments):
-    """Whoosh merge policy merging segments_to_merge(segments)."""
-    chosen = segments_to_merge(segments)
-    for seg in chosen:
-        reader = SegmentReader(writer.storage, writer.schema, seg)
-        writer.add_reader(reader)
-        reader.close()
-    merged = {id(seg) for seg in chosen}
-    return [seg for seg in segments if id(seg) not in merged]
-
-
-def open_index(path: str, schema=None):
-    """Open the index in path, retrying while a concurrent commit replaces its table of contents.
-
-    A commit in another process deletes the previous TOC file once the new one is written; an
-    open that read the directory just before fails with FileNotFoundError and succeeds again.
-    """
-    for attempt in range(5):
-        try:
-            return whoosh_index.open_dir(path, schema=schema)
-        except FileNotFoundError:
-            if attempt == 4 or not os.path.isdir(path):
-                raise
-            time.sleep(0.01 * (attempt + 1))
-    raise AssertionError("not reached")
-
-
-def locked_writer(path: str, schema, timeout: float):
-    """Return a writer on the index in path, holding its writer lock; LockError after timeout.
-
-    The lock is taken here rather than by Whoosh: under the lock no other commit can replace the
-    table of contents being read, and a SegmentWriter that fails after locking (an unwritable
-    directory) would otherwise keep the lock until garbage collection. Our own schema object is
-    passed so its analyzer keeps its stemming cache from one writer to the next.
-    """
-    lock = FileStorage(path).lock(f"{INDEX_NAME}_WRITELOCK")  # what ix.lock("WRITELOCK") takes
-    if not _try_for(lock.acquire, timeout=timeout, delay=0.02):
-        raise LockError
-    try:
-        writer = whoosh_index.open_dir(path, schema=schema).writer(_lk=False)
-    except BaseException:
-        lock.release()
-        raise
-    writer.writelock = lock  # commit() and cancel() release it
-    return writer
-
-
-def release(writer) -> None:
-    """Give up a writer whose commit failed, so its lock is not held until garbage collection."""
-    try:
-        writer.cancel()
-    except Exception:
-        lock = getattr(writer, "writelock", None)
-        with contextlib.suppress(Exception):
-            if lock is not None:
-                lock.release()
-
-
-def _try_for(fn: Callable[[], bool], timeout: float, delay: float = 0.05) -> bool:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            if fn():
-                return True
-        except OSError as exc:
-            if exc.errno not in (errno.EAGAIN, errno.EACCES):
-                raise
-        if time.monotonic() >= deadline:
-            return False
-        time.sleep(delay)

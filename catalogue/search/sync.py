@@ -29,8 +29,9 @@ from sqlalchemy.orm import Session, selectinload
 
 from ..extensions import db
 from ..models import Example, IndexOutbox, Partner, utcnow
+from .files import release
 from .schema import document
-from .store import IndexUnavailable, Store, WriterBusy, release
+from .store import IndexUnavailable, Store, WriterBusy
 
 log = logging.getLogger(__name__)
 
@@ -90,23 +91,29 @@ def _forget_soft(session: Session, previous_transaction) -> None:
 def _changed_examples(session: Session) -> set[int]:
     """Return the ids of examples whose index document this flush may have changed."""
     ids: set[int] = set()
+    owners: set[int] = set()  # examples whose partners changed
     for obj in session.new:
         if isinstance(obj, Example) and obj.state == "published":
             ids.add(obj.id)
-        elif isinstance(obj, Partner) and obj.example_id is not None:
-            ids.add(obj.example_id)
+        elif isinstance(obj, Partner):
+            owners.add(obj.example_id)
     for obj in session.dirty:
         if isinstance(obj, Example) and _was_or_is_published(obj):
             ids.add(obj.id)
         elif isinstance(obj, Partner):
-            history = sa.inspect(obj).attrs.example_id.history
-            ids.update(i for i in (*history.deleted, obj.example_id) if i is not None)
+            owners.update((*sa.inspect(obj).attrs.example_id.history.deleted, obj.example_id))
     for obj in session.deleted:
         if isinstance(obj, Example):
             ids.add(obj.id)
         elif isinstance(obj, Partner):
             history = sa.inspect(obj).attrs.example_id.history
-            ids.update(i for i in (*history.deleted, *history.unchanged, obj.example_id) if i)
+            owners.update((*history.deleted, *history.unchanged, obj.example_id))
+    mapper = sa.inspect(Example)
+    for example_id in owners - ids - {None}:
+        # Partners of a submission never published are not worth an index write.
+        owner = session.identity_map.get(mapper.identity_key_from_primary_key((example_id,)))
+        if owner is None or owner in session.deleted or _was_or_is_published(owner):
+            ids.add(example_id)
     return {i for i in ids if i is not None}
 
 
@@ -154,19 +161,24 @@ def process_outbox(store: Store) -> int:
             ).all()
             example_ids = sorted({example_id for _, example_id in rows})
             # Index if published, else remove: delete every version, add the published ones.
-            store.delete_examples(writer, example_ids)
+            changes = store.delete_examples(writer, example_ids)
             for example in _load(conn, example_ids):
                 writer.add_document(**document(example))
+                changes += 1
     except BaseException:
         release(writer)
         raise
-    if not rows:
+    if not changes:
+        # Nothing to write (an example never published): a commit would still start a new
+        # generation and make every process reopen its searcher.
         writer.cancel()
+    else:
+        try:
+            store.commit(writer)
+        except Exception as exc:
+            raise IndexUnavailable(f"index commit failed: {exc!r}") from exc
+    if not rows:
         return 0
-    try:
-        store.commit(writer)
-    except Exception as exc:
-        raise IndexUnavailable(f"index commit failed: {exc!r}") from exc
     row_ids = [row_id for row_id, _ in rows]
     with db.engine.begin() as conn:
         for start in range(0, len(row_ids), LOAD_BATCH):
