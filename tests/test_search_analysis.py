@@ -5,9 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import settings_for
 from flask_migrate import upgrade
-
-# Rewrite asserts in the shared module too; it is imported here before pytest loads it.
-from search_fixtures import add_records, find, neutral  # noqa: E402
+from search_fixtures import add_records, find, neutral
 
 from catalogue import create_app
 from catalogue.extensions import db

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-# Rewrite asserts in the shared module too; it is imported here before pytest loads it.
-from search_fixtures import find  # noqa: E402
+from search_fixtures import find
 from werkzeug.datastructures import MultiDict
 
 from catalogue import search

@@ -16,9 +16,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-
-# Rewrite asserts in the shared module too; it is imported here before pytest loads it.
-from search_fixtures import add_records, neutral, new_app, outbox_rows  # noqa: E402
+from search_fixtures import add_records, neutral, new_app, outbox_rows
 
 from catalogue import search
 from catalogue.extensions import db

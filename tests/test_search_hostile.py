@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-# Rewrite asserts in the shared module too; it is imported here before pytest loads it.
-from search_fixtures import add_records, neutral  # noqa: E402
+from search_fixtures import add_records, neutral
 from werkzeug.datastructures import MultiDict
 
 from catalogue import search

@@ -12,9 +12,7 @@ import time
 from pathlib import Path
 
 import sqlalchemy as sa
-
-# Rewrite asserts in the shared module too; it is imported here before pytest loads it.
-from search_fixtures import (  # noqa: E402
+from search_fixtures import (
     add_records,
     find,
     immutable,
