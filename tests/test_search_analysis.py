@@ -211,6 +211,13 @@ def test_spelling_correction_is_searched_when_nothing_matches(search_app, add):
     assert results.searched == "éducation rural" and results.ids() == [target]
 
 
+def test_exact_searches_the_words_as_typed_and_suggests(search_app, add):
+    add(title="Éducation populaire en milieu rural")
+    results = find("educaton", exact="1")
+    assert results.total == 0 and results.searched is None
+    assert results.suggestion == "éducation" and results.request.exact
+
+
 def test_spelling_suggestion_when_some_words_matched(search_app, add):
     add(title="Éducation populaire en milieu rural")
     other = add(title="Un verger partagé")

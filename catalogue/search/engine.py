@@ -272,7 +272,7 @@ def _match(ctx: _Context, req: SearchRequest) -> _Match:
         fixed = _Match(docs, filters, better, clauses, any_words=True)
     if not fixed.results:
         return match
-    if match.results:  # the OR fallback found something: offer the correction
+    if match.results or req.exact:  # words found, or asked for as typed: offer the correction
         match.suggestion = corrected
         return match
     fixed.searched = corrected

@@ -30,6 +30,9 @@ class SearchRequest:
     sort: str = "pertinence"
     page: int = 1
     per_page: int = 20
+    # The words as typed, never replaced by a spelling correction (URL: exact=1): the link
+    # under « Résultats pour … » that searches the original words anyway.
+    exact: bool = False
 
     def active_filters(self) -> dict[str, tuple[str, ...]]:
         """Return the non-empty filters, in facet order."""
@@ -105,7 +108,9 @@ def _parse(args, problems: list[tuple[str, str]]) -> SearchRequest:
     per_page = 20
     if _get(args, "per_page") is not None:
         per_page = min(_number(args, "per_page", 20, problems), PER_PAGE_MAX)
-    return SearchRequest(q=q, filters=filters, sort=sort, page=page, per_page=per_page)
+    exact = clean(str(_get(args, "exact") or "")) not in ("", "0")
+    return SearchRequest(q=q, filters=filters, sort=sort, page=page, per_page=per_page,
+                         exact=exact)
 
 
 def _number(args, name: str, default: int, problems: list[tuple[str, str]]) -> int:

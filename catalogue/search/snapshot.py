@@ -28,6 +28,9 @@ from .facets import FACETS
 from .schema import FIELD_WEIGHTS
 
 K1, B = 1.2, 0.75
+# Cache budgets in postings or scored documents (about 100 bytes each): some 60 MB apiece.
+POSTINGS_BUDGET = 600_000  # per segment
+SCORES_BUDGET = 600_000    # per generation, for terms and again for clauses
 
 
 class LRU:
@@ -76,7 +79,7 @@ class SegmentData:
             self.facets[name] = values
         self.field_totals = {name: leaf.field_length(name) for name in FIELD_WEIGHTS}
         self._lengths: dict[str, list[int]] = {}
-        self._postings = LRU(budget=2_000_000)
+        self._postings = LRU(budget=POSTINGS_BUDGET)
 
     def lengths(self, leaf, field: str) -> list[int]:
         """Return the length of a field in every document of the segment."""
@@ -140,8 +143,8 @@ class Snapshot:
         self._orders: dict[str, list[int]] = {}
         self._docnums: dict[int, int] | None = None
         self._norms: dict[str, list[float]] = {}
-        self._terms = LRU(budget=3_000_000)
-        self.clauses = LRU(budget=3_000_000)
+        self._terms = LRU(budget=SCORES_BUDGET)
+        self.clauses = LRU(budget=SCORES_BUDGET)
 
     # --- order and lookup -------------------------------------------------------------------
 
