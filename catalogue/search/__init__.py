@@ -5,7 +5,9 @@ No Whoosh object leaves this package: callers get ids, counts and escaped snippe
 - `search(req)`, `all_ids(req)`, `facet_counts()`, `similar(id)`: read the index of the current
   app; they never raise for what a visitor typed, and answer `degraded=True` (or empty lists)
   while the index is unavailable — searching again after the fault clears recovers.
-- `parse_args(args)` / `parse_args_strict(args)`: the query string of /exemples/ and the API.
+- `parse_args(args)` / `parse_args_strict(args)`: the query string of /exemples/ and the API
+  (q, the facet parameters of FACETS, tri, page, per_page, and exact=1 to search the words as
+  typed, without automatic spelling correction).
 - The index follows the database through the outbox (see `sync`): any ORM change to an example
   or its partners is applied right after the commit. Bulk `sa.update()` / `sa.delete()` emit no
   ORM events: call `write_outbox(ids)` in the same transaction, or `rebuild()` afterwards.
@@ -21,6 +23,7 @@ import threading
 import sqlalchemy as sa
 from flask import current_app
 
+from ..extensions import db
 from . import sync
 from .engine import (
     FacetValue,
@@ -159,8 +162,6 @@ def _attempt(work, fallback):
 
 
 def _tables_exist() -> bool:
-    from ..extensions import db
-
     inspector = sa.inspect(db.engine)
     return inspector.has_table("example") and inspector.has_table("index_outbox")
 
