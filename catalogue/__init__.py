@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -65,17 +66,23 @@ def _finish_config(app: Flask) -> None:
 def _instance_secret(app: Flask) -> str:
     """Read the secret key kept in the instance folder, creating it on first run."""
     path = Path(app.instance_path) / "secret_key"
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        secret = path.read_text().strip()
-        if not secret:
-            raise RuntimeError(f"{path} is empty: delete it to generate a new secret") from None
-        return secret
-    secret = secrets.token_hex(32)
-    with os.fdopen(fd, "w") as f:
-        f.write(secret + "\n")
-    app.logger.info("generated a new secret key in %s", path)
+    if not path.exists():
+        # Write a whole file aside, then link it in place: several workers starting at once
+        # never read a half-written key, and the first one to link wins.
+        secret = secrets.token_hex(32)
+        fd, tmp = tempfile.mkstemp(dir=app.instance_path, prefix=".secret_key.")
+        with os.fdopen(fd, "w") as f:
+            f.write(secret + "\n")
+        try:
+            os.link(tmp, path)
+            app.logger.info("generated a new secret key in %s", path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(tmp)
+    secret = path.read_text().strip()
+    if not secret:
+        raise RuntimeError(f"{path} is empty: delete it to generate a new secret")
     return secret
 
 

@@ -213,3 +213,13 @@ def test_static_assets_are_served_locally(client):
         assert response.status_code == 200
     page = text(client.get("/"))
     assert not re.search(r'(src|href)="(https?:)?//', page.split("<main")[0])
+
+
+def test_spelling_correction_offers_the_original_words(client, demo):
+    page = text(client.get("/exemples/?q=educaton"))
+    assert "Résultats pour « éducation »" in page
+    link = re.search(r'<a href="([^"]*exact=1[^"]*)">Rechercher quand même', page)
+    assert link
+    original = text(client.get(link.group(1).replace("&amp;", "&")))
+    assert "Aucun exemple" in original
+    assert "Vouliez-vous dire" in original and "éducation" in original
