@@ -8,8 +8,8 @@ French in the data (the API, exports and the index use them as they are) and are
 
 from __future__ import annotations
 
-from flask import Flask, abort, current_app, has_request_context, redirect, request
-from flask_babel import force_locale, get_locale, gettext
+from flask import Flask, abort, current_app, g, has_request_context, redirect, request
+from flask_babel import force_locale, get_locale, get_translations
 
 LANGUAGES = {"fr": "Français", "en": "English"}
 # The locale behind each language: the English is British, dates included (26 November 2026).
@@ -51,7 +51,24 @@ def site_locale():
 
 def tr(text):
     """Translate a French label kept in the data (taxonomy, framework); '' and None pass."""
-    return gettext(str(text)) if text else text
+    return translations().ugettext(str(text)) if text else text
+
+
+def translations():
+    """Return the current translations, looked up once per request and language.
+
+    Flask-Babel's own lookup walks the request context on every call, and a search page makes
+    hundreds. The cache follows the locale object, so force_locale (mails) is honoured.
+    """
+    state = g.get("_flask_babel")
+    locale = getattr(state, "babel_locale", None)
+    if locale is None:
+        return get_translations()
+    cached = getattr(state, "catalogue_translations", None)
+    if cached is None or cached[0] is not locale:
+        cached = (locale, get_translations())
+        state.catalogue_translations = cached
+    return cached[1]
 
 
 def switch_language(code: str):
@@ -93,6 +110,13 @@ def init_app(app: Flask) -> None:
     # `{% trans %}` blocks span several lines: their msgids are the text with spaces collapsed.
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.filters["t"] = tr
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
     app.jinja_env.globals.update(
         languages=LANGUAGES, current_language=current_language, switch_url_target=switch_url_target
     )

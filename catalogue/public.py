@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import sqlalchemy as sa
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, g, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
@@ -90,9 +92,11 @@ def url_with(endpoint: str = "public.catalogue", drop: tuple[str, str] | None = 
              add: tuple[str, str] | None = None, **replace) -> str:
     """Return the current catalogue URL with one filter value added or removed, or params replaced.
 
-    Changing the filters or the sort goes back to the first page.
+    Changing the filters or the sort goes back to the first page. A search page builds over a
+    hundred of these links: the current parameters and each endpoint's path are read once.
     """
-    params: dict[str, list[str]] = {k: request.args.getlist(k) for k in request.args}
+    current, paths = _link_parts()
+    params = dict(current)
     if drop is not None:
         name, value = drop
         params[name] = [v for v in params.get(name, []) if v != value]
@@ -103,7 +107,16 @@ def url_with(endpoint: str = "public.catalogue", drop: tuple[str, str] | None = 
         params.pop("page", None)
     for name, value in replace.items():
         params[name] = [] if value is None else [str(value)]
-    return url_for(endpoint, **{k: v for k, v in params.items() if v})
+    if endpoint not in paths:
+        paths[endpoint] = url_for(endpoint)
+    query = urlencode([(k, v) for k, values in params.items() for v in values])
+    return f"{paths[endpoint]}?{query}" if query else paths[endpoint]
+
+
+def _link_parts() -> tuple[dict[str, list[str]], dict[str, str]]:
+    if "link_parts" not in g:
+        g.link_parts = ({k: request.args.getlist(k) for k in request.args}, {})
+    return g.link_parts
 
 
 @bp.get("/exemples/<slug>")
