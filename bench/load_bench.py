@@ -1,9 +1,12 @@
 """Load a real gunicorn with a mix of visitors, contributors and moderators; print what it held.
 
 `make bench-load`: 4 gunicorn workers on 127.0.0.1 serve a 1,000-example catalogue for 60 s
-(BENCH_LOAD_SECONDS) while concurrent clients (BENCH_LOAD_CLIENTS, default 8) search, read
-examples, submit examples and approve them. Afterwards every accepted submission must exist,
-every approval must be searchable, `check-index` must be clean, and no answer may be a 5xx.
+(BENCH_LOAD_SECONDS). Visitors are wrk connections (Debian's `wrk`, a C client that leaves the
+two cores to the server): 6 search the catalogue with a fixed mix of 200 queries with and
+without filters, 2 read examples. Meanwhile Python clients fill in the submission form and
+moderators approve pending examples, through real forms with CSRF tokens
+(BENCH_LOAD_WRITERS of each, default 1). Afterwards every accepted submission must exist, every
+approval must be searchable, `check-index` must be clean, and no answer may be a 5xx.
 Rate limits are off for this run: every client comes from 127.0.0.1.
 """
 
@@ -29,12 +32,11 @@ import search_bench  # noqa: E402  (corpus and query mix shared with `make bench
 from live import Browser, Instance, version_of  # noqa: E402
 
 SECONDS = float(os.environ.get("BENCH_LOAD_SECONDS", "60"))
-CLIENTS = int(os.environ.get("BENCH_LOAD_CLIENTS", "8"))
+WRITERS = int(os.environ.get("BENCH_LOAD_WRITERS", "1"))
+SEARCH_CONNECTIONS, DETAIL_CONNECTIONS = 6, 2
 EXAMPLES = 1000
 PENDING = 400  # waiting for the moderators' approvals
-MIX = tuple((kind, float(weight)) for kind, weight in (
-    part.split("=") for part in os.environ.get(
-        "BENCH_LOAD_MIX", "search=0.75,detail=0.17,submit=0.04,approve=0.04").split(",")))
+KINDS = ("search", "detail", "submit", "approve")
 TARGET_RATE, TARGET_P95 = 150.0, 150.0
 
 
@@ -47,24 +49,29 @@ def main() -> None:
     with sqlite3.connect(database) as connection:
         pending = [r[0] for r in connection.execute("SELECT id FROM example WHERE state = 'pending'")]
         slugs = [r[0] for r in connection.execute("SELECT slug FROM example WHERE state = 'published'")]
-    queries = [urllib.parse.urlencode(q, doseq=True)
+    queries = ["/exemples/?" + urllib.parse.urlencode(q, doseq=True)
                for q in search_bench.query_mix(random.Random(7), 200)]
-    print(f"Catalogue: {len(slugs)} published, {len(pending)} pending; "
-          f"{CLIENTS} clients for {SECONDS:.0f} s against 4 gunicorn workers …", flush=True)
+    (root / "search.txt").write_text("\n".join(queries) + "\n")
+    (root / "detail.txt").write_text("\n".join(f"/exemples/{slug}" for slug in slugs) + "\n")
+    print(f"Catalogue: {len(slugs)} published, {len(pending)} pending; {SEARCH_CONNECTIONS} search and "
+          f"{DETAIL_CONNECTIONS} detail connections, {WRITERS} submitter(s) and {WRITERS} "
+          f"moderator(s) for {SECONDS:.0f} s against 4 gunicorn workers …", flush=True)
 
     with instance.gunicorn(workers=4) as base:
         recorder = Recorder()
         work = Work(pending)
         stop = time.monotonic() + SECONDS
-        threads = [threading.Thread(target=client, args=(base, i, stop, queries, slugs, work, recorder))
-                   for i in range(CLIENTS)]
-        started = time.monotonic()
-        for t in threads:
+        writers = [threading.Thread(target=writer, args=(base, kind, i, stop, work, recorder))
+                   for kind in ("submit", "approve") for i in range(WRITERS)]
+        visitors = [wrk(base, root / "search.txt", SEARCH_CONNECTIONS),
+                    wrk(base, root / "detail.txt", DETAIL_CONNECTIONS)]
+        for t in writers:
             t.start()
-        for t in threads:
-            t.join(timeout=SECONDS + 120)
-        elapsed = time.monotonic() - started
-        report(recorder, elapsed)
+        for kind, process in zip(("search", "detail"), visitors, strict=True):
+            recorder.add_wrk(kind, process.communicate(timeout=SECONDS + 120)[0])
+        for t in writers:
+            t.join(timeout=120)
+        report(recorder)
         problems = verify(instance, database, base, work, recorder)
     if problems:
         print("\nPROBLEMS:\n- " + "\n- ".join(problems))
@@ -110,45 +117,57 @@ class Recorder:
         self.times: dict[str, list[float]] = defaultdict(list)
         self.statuses: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
 
+        self.started = time.monotonic()
+        self.wrk: dict[str, dict[str, float]] = {}
+
     def add(self, kind: str, seconds: float, status: int) -> None:
         with self.lock:
             self.times[kind].append(seconds * 1000)
             self.statuses[kind][status] += 1
 
+    def add_wrk(self, kind: str, output: str) -> None:
+        line = next((ln for ln in output.splitlines() if ln.startswith("WRK ")), "")
+        self.wrk[kind] = {k: float(v) for k, v in (f.split("=") for f in line.split()[1:])}
+        if not line:
+            print(f"wrk gave no figures for {kind}:\n{output}", file=sys.stderr)
 
-def client(base, number, stop, queries, slugs, work: Work, recorder: Recorder) -> None:
-    rng = random.Random(number)
-    visitor, moderator = Browser(base), Browser(base)
-    moderator.login()
-    kinds, weights = zip(*MIX, strict=True)
+
+def wrk(base: str, paths: Path, connections: int) -> subprocess.Popen:
+    """Start wrk on the paths listed in a file for the length of the run."""
+    return subprocess.Popen(
+        ["wrk", "-t", "1", "-c", str(connections), "-d", f"{SECONDS:.0f}s", "--timeout", "10s",
+         "-s", str(HERE / "wrk_paths.lua"), base, "--", str(paths)],
+        stdout=subprocess.PIPE, text=True)
+
+
+def writer(base: str, kind: str, number: int, stop: float, work: Work, recorder: Recorder) -> None:
+    """Submit examples through the form, or approve pending ones as a moderator, until stop."""
+    browser = Browser(base)
+    if kind == "approve":
+        browser.login()
     n = 0
     while time.monotonic() < stop and n < 100_000:
         n += 1
-        kind = rng.choices(kinds, weights)[0]
-        if kind == "search":
-            timed(recorder, kind, visitor.get, "/exemples/?" + rng.choice(queries))
-        elif kind == "detail":
-            timed(recorder, kind, visitor.get, "/exemples/" + rng.choice(slugs))
-        elif kind == "submit":
+        if kind == "submit":
             title = f"Banc d’essai {number}-{n} : une recyclerie partagée"
-            _, form, _ = visitor.get("/proposer")
-            status = timed(recorder, kind, visitor.request, "POST", "/proposer",
+            _, form, _ = browser.get("/proposer")
+            status = timed(recorder, kind, browser.request, "POST", "/proposer",
                            submission(title, form))
             if status == 302:
                 with work.lock:
                     work.submitted.append(title)
-        else:
-            example_id = work.next_pending()
-            if example_id is None:
-                continue
-            _, review, _ = moderator.get(f"/moderation/exemples/{example_id}")
-            data = {"action": "approve", "comment": "", "version": version_of(review),
-                    "csrf_token": csrf(review)}
-            status = timed(recorder, kind, moderator.request, "POST",
-                           f"/moderation/exemples/{example_id}/decision", data)
-            if status == 302:
-                with work.lock:
-                    work.approved.append(example_id)
+            continue
+        example_id = work.next_pending()
+        if example_id is None:
+            return
+        _, review, _ = browser.get(f"/moderation/exemples/{example_id}")
+        data = {"action": "approve", "comment": "", "version": version_of(review),
+                "csrf_token": csrf(review)}
+        status = timed(recorder, kind, browser.request, "POST",
+                       f"/moderation/exemples/{example_id}/decision", data)
+        if status == 302:
+            with work.lock:
+                work.approved.append(example_id)
 
 
 def timed(recorder: Recorder, kind: str, call, *args) -> int:
@@ -189,15 +208,25 @@ def pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] if ordered else 0.0
 
 
-def report(recorder: Recorder, elapsed: float) -> None:
-    print(f"\n{'kind':<9} {'requests':>8} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}  statuses")
-    for kind, _ in MIX:
-        values = recorder.times.get(kind, [])
-        statuses = ", ".join(f"{code}×{n}" for code, n in sorted(recorder.statuses[kind].items()))
-        print(f"{kind:<9} {len(values):>8} {len(values) / elapsed:>8.1f} {pct(values, 50):>8.1f} "
-              f"{pct(values, 95):>8.1f} {pct(values, 99):>8.1f}  {statuses}")
-    searches = recorder.times.get("search", [])
-    rate, p95 = len(searches) / elapsed, pct(searches, 95)
+def report(recorder: Recorder) -> None:
+    elapsed = time.monotonic() - recorder.started
+    print(f"\n{'kind':<9} {'requests':>8} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}  answers")
+    for kind in KINDS:
+        if kind in recorder.wrk:
+            w = recorder.wrk[kind]
+            n, rate = int(w.get("requests", 0)), w.get("requests", 0) / max(w.get("seconds", 1), 1e-9)
+            p50, p95, p99 = w.get("p50", 0), w.get("p95", 0), w.get("p99", 0)
+            answers = (f"5xx×{int(w.get('server_errors', 0))}, 404×{int(w.get('not_found', 0))}, "
+                       f"socket errors×{int(w.get('socket_errors', 0))}")
+        else:
+            values = recorder.times.get(kind, [])
+            n, rate = len(values), len(values) / elapsed
+            p50, p95, p99 = pct(values, 50), pct(values, 95), pct(values, 99)
+            answers = ", ".join(f"{code}×{k}" for code, k in sorted(recorder.statuses[kind].items()))
+        print(f"{kind:<9} {n:>8} {rate:>8.1f} {p50:>8.1f} {p95:>8.1f} {p99:>8.1f}  {answers}")
+    w = recorder.wrk.get("search", {})
+    rate = w.get("requests", 0) / max(w.get("seconds", 1), 1e-9)
+    p95 = w.get("p95", 0.0)
     verdict = "met" if rate >= TARGET_RATE and p95 <= TARGET_P95 else "NOT met"
     print(f"\nSearch pages: {rate:.1f}/s, p95 {p95:.1f} ms "
           f"(target ≥ {TARGET_RATE:.0f}/s with p95 ≤ {TARGET_P95:.0f} ms: {verdict})")
@@ -206,6 +235,10 @@ def report(recorder: Recorder, elapsed: float) -> None:
 def verify(instance: Instance, database: Path, base: str, work: Work, recorder: Recorder) -> list[str]:
     problems = []
     errors = {k: sum(n for code, n in s.items() if code >= 500) for k, s in recorder.statuses.items()}
+    errors.update({k: int(w.get("server_errors", 0) + w.get("socket_errors", 0))
+                   for k, w in recorder.wrk.items()})
+    if not all(recorder.wrk.get(k, {}).get("requests") for k in ("search", "detail")):
+        problems.append("wrk reported no requests")
     if any(errors.values()):
         problems.append(f"5xx answers: {errors}")
     with sqlite3.connect(database) as connection:

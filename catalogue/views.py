@@ -64,7 +64,7 @@ def term_label(code, vocabulary: str) -> str:
     return i18n.tr(taxonomy.VOCABULARIES[vocabulary].label(code))
 
 
-def date_fr(moment) -> str:
+def long_date(moment) -> str:
     """Format a date in full in the page's language: 14 mars 2025, 14 March 2025."""
     return format_date(moment, "long") if moment else ""
 
@@ -80,25 +80,6 @@ def page_window(page: int, pages: int, around: int = 2) -> list[int | None]:
     return window
 
 
-def form_errors(form) -> list[tuple[str, str, str]]:
-    """List (field id, label, message) for every error of a form, sub-forms included."""
-    found: list[tuple[str, str, str]] = []
-
-    def walk(fields, prefix: str = "") -> None:
-        for field in fields:
-            if field.type == "CSRFTokenField":
-                continue
-            if field.type in ("FieldList", "FormField"):
-                walk(field, prefix=f"{prefix}{field.label.text} – " if field.type == "FieldList" else prefix)
-                continue
-            for message in field.errors if isinstance(field.errors, list | tuple) else []:
-                if isinstance(message, str):
-                    found.append((field.id, prefix + field.label.text, message))
-
-    walk(form)
-    return found
-
-
 def init_app(app: Flask) -> None:
     if app.config.get("PROXIES"):
         n = int(app.config["PROXIES"])
@@ -110,9 +91,9 @@ def init_app(app: Flask) -> None:
         app.register_blueprint(module.bp)
 
     app.jinja_env.globals.update(
-        taxonomy=taxonomy, page_window=page_window, form_errors=form_errors
+        taxonomy=taxonomy, page_window=page_window
     )
-    app.jinja_env.filters.update(rich=rich_text, label=term_label, date_fr=date_fr)
+    app.jinja_env.filters.update(rich=rich_text, label=term_label, long_date=long_date)
     app.add_url_rule("/healthz", "healthz", healthz)
     i18n.init_app(app)
     app.after_request(_security_headers)
