@@ -65,6 +65,7 @@ bench: install
 
 # A minute of mixed traffic against gunicorn with 4 workers (not part of `make test`).
 bench-load: install
+	@command -v wrk >/dev/null || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk)
 	$(PY) bench/load_bench.py
 
 clean:
