@@ -274,8 +274,7 @@ def searchable(browser: Browser, slug: str) -> bool:
     if status != 200:
         return False
     title = re.search(r"<h1>(.*?)</h1>", page, re.S).group(1)
-    words = re.findall(r"\w{5,}", title)
-    words = " ".join(words[:2] + words[-2:])  # the place name ends the title
+    words = " ".join(re.findall(r"\w{4,}", title))  # every word: the place name ends the title
     _, results, _ = browser.get("/exemples/?" + urllib.parse.urlencode({"q": words}))
     return f'href="/exemples/{slug}"' in results
 

@@ -39,6 +39,7 @@ from .snapshot import SegmentData, Snapshot, leaves
 
 log = logging.getLogger(__name__)
 
+MERGE_MAX_WAIT = 5.0  # seconds: merge at least this often under steady writes
 MERGE_DELAY = 2.0  # seconds without commits before merging: bursts of updates never wait
 
 
@@ -279,9 +280,12 @@ class Store:
         return True
 
     def _merge_when_idle(self) -> None:
+        # Wait for a pause in commits, but not for ever: under steady writes the segments would
+        # pile up, and every reader reopening the index after a commit opens all of them.
+        deadline = time.monotonic() + MERGE_MAX_WAIT
         try:
             while True:
-                wait = self._last_commit + MERGE_DELAY - time.monotonic()
+                wait = min(self._last_commit + MERGE_DELAY, deadline) - time.monotonic()
                 if wait <= 0:
                     break
                 time.sleep(wait)
