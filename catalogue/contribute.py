@@ -62,6 +62,17 @@ def review_url(example: Example) -> str:
     return url_for("moderation.review", example_id=example.id, _external=True)
 
 
+def notify_moderators(example: Example, resubmitted: bool) -> None:
+    """Mail the moderators, in the site's language, that an example waits for their review."""
+    with i18n.site_locale():
+        if resubmitted:
+            subject = gettext("Exemple corrigé à relire : %(title)s", title=example.title)
+        else:
+            subject = gettext("Nouvel exemple à modérer : %(title)s", title=example.title)
+        mail.send(mail.moderator_addresses(), subject, "to_moderate", example=example,
+                  link=review_url(example), resubmitted=resubmitted)
+
+
 def _refused_as_spam():
     log.warning("honeypot filled on %s from %s: nothing saved", request.path, request.remote_addr)
     return render_template("contribute/spam.html"), 400
@@ -118,15 +129,7 @@ def submit():
         example=example,
         link=follow_url(token),
     )
-    with i18n.site_locale():
-        mail.send(
-            mail.moderator_addresses(),
-            gettext("Nouvel exemple à modérer : %(title)s", title=example.title),
-            "to_moderate",
-            example=example,
-            link=review_url(example),
-            resubmitted=False,
-        )
+    notify_moderators(example, resubmitted=False)
     return redirect(url_for("contribute.thanks"))
 
 
@@ -210,15 +213,7 @@ def follow(token: str):
         context.update(example=example, editable=example.state == "changes_requested")
         return _form_page("contribute/follow.html", form, 409, **context)
     log.info("example %s resubmitted by its contributor", example.id)
-    with i18n.site_locale():
-        mail.send(
-            mail.moderator_addresses(),
-            gettext("Exemple corrigé à relire : %(title)s", title=example.title),
-            "to_moderate",
-            example=example,
-            link=review_url(example),
-            resubmitted=True,
-        )
+    notify_moderators(example, resubmitted=True)
     flash(
         gettext(
             "Merci : vos corrections sont envoyées. L’exemple attend de nouveau la relecture "
