@@ -14,6 +14,7 @@ from . import openapi, search, taxonomy
 from .csvformat import TEMPLATE_RECORD, write_csv
 from .extensions import db
 from .models import Example
+from .public import load_published
 from .records import public_record
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -160,19 +161,6 @@ def page_link(page: int) -> str:
     params = {k: request.args.getlist(k) for k in request.args}
     params["page"] = [str(page)]
     return url_for("api.examples", **params, _external=True)
-
-
-def load_published(ids: list[int], batch: int = 500) -> list[Example]:
-    """Load examples by id in that order, keeping only the published ones.
-
-    The index follows the database a moment later: never trust it alone to know what is public.
-    """
-    from .public import load_examples
-
-    found: list[Example] = []
-    for start in range(0, len(ids), batch):  # a whole catalogue would overflow one IN (…)
-        found.extend(load_examples(ids[start:start + batch]))
-    return [e for e in found if e.is_published]
 
 
 @bp.get("/v1/examples/<int:example_id>")

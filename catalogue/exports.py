@@ -13,9 +13,10 @@ from xml.etree import ElementTree as ET
 from flask import Blueprint, Response, request, url_for
 
 from . import search, taxonomy
-from .api import example_data, iso, load_published
+from .api import example_data, iso
 from .csvformat import write_csv
 from .models import Example, utcnow
+from .public import load_published
 from .records import PUBLIC_FIELDS
 from .search import FACETS
 

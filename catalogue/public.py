@@ -19,14 +19,19 @@ bp = Blueprint("public", __name__)
 LATEST_ON_HOME = 6
 
 
-def load_examples(ids: list[int]) -> list[Example]:
-    """Load examples by id, with their partners, in the order of the ids."""
-    if not ids:
-        return []
-    rows = db.session.scalars(
-        sa.select(Example).where(Example.id.in_(ids)).options(selectinload(Example.partners))
-    )
-    by_id = {e.id: e for e in rows}
+def load_published(ids: list[int], batch: int = 500) -> list[Example]:
+    """Load the published examples among ids, with their partners, in the order of the ids.
+
+    The index follows the database a moment later: never trust it alone to know what is public.
+    """
+    by_id: dict[int, Example] = {}
+    for start in range(0, len(ids), batch):  # a whole catalogue would overflow one IN (…)
+        rows = db.session.scalars(
+            sa.select(Example)
+            .where(Example.id.in_(ids[start:start + batch]), Example.state == "published")
+            .options(selectinload(Example.partners))
+        )
+        by_id.update((e.id, e) for e in rows)
     return [by_id[i] for i in ids if i in by_id]
 
 
@@ -61,7 +66,7 @@ def catalogue():
         results = search.search(req)
     except search.PageOutOfRange:
         abort(404)
-    examples = load_examples(results.ids())
+    examples = load_published(results.ids())
     snippets = {hit.id: hit.snippet for hit in results.hits}
     return render_template(
         "public/catalogue.html",
@@ -126,7 +131,7 @@ def example(slug: str):
     )
     if item is None or not (item.is_published or current_user.is_authenticated):
         abort(404)
-    similar = load_examples(search.similar(item.id)) if item.is_published else []
+    similar = load_published(search.similar(item.id)) if item.is_published else []
     return render_template("public/example.html", example=item, similar=similar)
 
 
@@ -149,7 +154,7 @@ def objective(code: str):
     return render_template(
         "public/cadre/objective.html",
         objective=term,
-        examples=load_examples(results.ids()),
+        examples=load_published(results.ids()),
         count=results.total,
         objectives=taxonomy.OBJECTIVES,
     )

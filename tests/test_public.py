@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 
 import pytest
 import sqlalchemy as sa
@@ -176,9 +177,10 @@ def test_objective_page_lists_its_examples(client, demo, app):
 
 
 def test_key_figures_cite_their_sources(client):
-    page = text(client.get("/cadre/chiffres"))
+    page = unescape(text(client.get("/cadre/chiffres")))
     for figure in framework.KEY_FIGURES:
         assert figure.value in page
+        assert figure.source in page, figure.source
 
 
 def test_unknown_objective_is_404(client):
@@ -223,3 +225,12 @@ def test_spelling_correction_offers_the_original_words(client, demo):
     original = text(client.get(link.group(1).replace("&amp;", "&")))
     assert "Aucun exemple" in original
     assert "Vouliez-vous dire" in original and "éducation" in original
+
+
+def test_listing_trusts_the_database_over_a_lagging_index(client, app, make_example):
+    example = make_example(title="Un lavoir restauré par ses voisins")
+    with app.app_context():  # a bulk UPDATE emits no ORM event: the index still lists it
+        db.session.execute(sa.update(Example).where(Example.id == example.id).values(state="archived"))
+        db.session.commit()
+    page = text(client.get("/exemples/?q=lavoir"))
+    assert f"/exemples/{example.slug}" not in page
