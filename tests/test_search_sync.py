@@ -101,6 +101,18 @@ def test_editing_an_unpublished_example_leaves_no_outbox_row(search_app, add):
     assert outbox_rows() == 0 and find("brouillon").total == 0
 
 
+def test_a_new_submission_with_partners_leaves_no_outbox_row(search_app):
+    # A pending example's partners are flushed with it: not worth opening the index writer.
+    from catalogue.records import add_examples, validate_all
+
+    [example] = add_examples(validate_all([(1, neutral())]), state="pending")
+    assert example.partners
+    db.session.flush()
+    assert outbox_rows() == 0
+    db.session.commit()
+    assert outbox_rows() == 0 and find("").total == 0
+
+
 def test_rollback_leaves_the_index_untouched(search_app, add):
     eid = add(title="Un lavoir restauré")
     example = db.session.get(Example, eid)

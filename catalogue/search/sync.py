@@ -109,9 +109,12 @@ def _changed_examples(session: Session) -> set[int]:
             history = sa.inspect(obj).attrs.example_id.history
             owners.update((*history.deleted, *history.unchanged, obj.example_id))
     mapper = sa.inspect(Example)
+    # Examples inserted by this flush are not in the identity map yet: find them in session.new.
+    inserted = {obj.id: obj for obj in session.new if isinstance(obj, Example)}
     for example_id in owners - ids - {None}:
         # Partners of a submission never published are not worth an index write.
-        owner = session.identity_map.get(mapper.identity_key_from_primary_key((example_id,)))
+        owner = inserted.get(example_id) or session.identity_map.get(
+            mapper.identity_key_from_primary_key((example_id,)))
         if owner is None or owner in session.deleted or _was_or_is_published(owner):
             ids.add(example_id)
     return {i for i in ids if i is not None}
