@@ -8,7 +8,7 @@ French in the data (the API, exports and the index use them as they are) and are
 
 from __future__ import annotations
 
-from flask import Flask, abort, current_app, g, has_request_context, redirect, request
+from flask import Flask, abort, current_app, g, has_app_context, has_request_context, redirect, request
 from flask_babel import force_locale, get_locale, get_translations
 
 LANGUAGES = {"fr": "Français", "en": "English"}
@@ -54,13 +54,25 @@ def tr(text):
     return translations().ugettext(str(text)) if text else text
 
 
+def gettext(string: str, **variables) -> str:
+    """Flask-Babel's gettext, through the per-request cache of `translations` (hot paths)."""
+    text = translations().ugettext(string)
+    return text % variables if variables else text
+
+
+def ngettext(singular: str, plural: str, num: int, **variables) -> str:
+    """Flask-Babel's ngettext, through the per-request cache of `translations` (hot paths)."""
+    variables.setdefault("num", num)
+    return translations().ungettext(singular, plural, num) % variables
+
+
 def translations():
     """Return the current translations, looked up once per request and language.
 
     Flask-Babel's own lookup walks the request context on every call, and a search page makes
     hundreds. The cache follows the locale object, so force_locale (mails) is honoured.
     """
-    state = g.get("_flask_babel")
+    state = g.get("_flask_babel") if has_app_context() else None
     locale = getattr(state, "babel_locale", None)
     if locale is None:
         return get_translations()

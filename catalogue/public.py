@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
@@ -88,10 +89,36 @@ def catalogue():
         snippets=snippets,
         notices=notices,
         facet_labels=FACET_LABELS,
+        facets=shown_facets(results),
         url_with=url_with,
         page_url=lambda page: url_with(page=page),
+        region_link=lambda code: url_with(toggle=("region", code)),
         regions_map=regions_map,
     )
+
+
+# Without a région chosen, the sidebar lists this many départements (those with the most results).
+DEPARTEMENTS_SHOWN = 10
+
+
+def shown_facets(results: search.SearchResults) -> dict[str, tuple[list, int]]:
+    """Return, for each facet with values, those the sidebar lists and how many it leaves out.
+
+    A hundred départements would bury the other facets: until a région is chosen (which keeps
+    only its own), the sidebar lists the DEPARTEMENTS_SHOWN with the most results, in their
+    usual order, and any chosen one.
+    """
+    shown = {}
+    for name, values in results.facets.items():
+        if not values:
+            continue
+        if name == "departement" and len(values) > DEPARTEMENTS_SHOWN:
+            best = sorted(values, key=lambda v: -v.count)[:DEPARTEMENTS_SHOWN]
+            kept = [v for v in values if v.selected or v in best]
+            shown[name] = (kept, len(values) - len(kept))
+        else:
+            shown[name] = (values, 0)
+    return shown
 
 
 FACET_LABELS = {
@@ -106,35 +133,57 @@ FACET_LABELS = {
 }
 
 
-def url_with(endpoint: str = "public.catalogue", drop: tuple[str, str] | None = None,
-             add: tuple[str, str] | None = None, **replace) -> str:
-    """Return the current catalogue URL with one filter value added or removed, or params replaced.
+def url_with(endpoint: str = "public.catalogue", toggle: tuple[str, str] | None = None,
+             **replace) -> str:
+    """Return the current catalogue URL with one filter value toggled (added, or removed when
+    present), or params replaced.
 
     Changing the filters or the sort goes back to the first page. A search page builds over a
-    hundred of these links: the current parameters and each endpoint's path are read once.
+    hundred of these links: the current parameters are encoded once, and a link re-encodes only
+    the parameter it changes.
     """
-    current, paths = _link_parts()
-    params = dict(current)
-    if drop is not None:
-        name, value = drop
-        params[name] = [v for v in params.get(name, []) if v != value]
-    if add is not None:
-        name, value = add
-        params[name] = [*params.get(name, []), value]
-    if drop is not None or add is not None or "tri" in replace:
-        params.pop("page", None)
+    links = _links()
+    changed: dict[str, list[str]] = {}
+    if toggle is not None:
+        name, value = toggle
+        current = links.params.get(name, [])
+        changed[name] = [v for v in current if v != value] if value in current else [*current, value]
+    if toggle is not None or "tri" in replace:
+        changed["page"] = []
     for name, value in replace.items():
-        params[name] = [] if value is None else [str(value)]
-    if endpoint not in paths:
-        paths[endpoint] = url_for(endpoint)
-    query = urlencode([(k, v) for k, values in params.items() for v in values])
-    return f"{paths[endpoint]}?{query}" if query else paths[endpoint]
+        changed[name] = [] if value is None else [str(value)]
+    path = links.paths.get(endpoint)
+    if path is None:
+        path = links.paths[endpoint] = url_for(endpoint)
+    encoded = links.encoded
+    parts = [encoded[k] if k not in changed else _encode(k, changed[k]) for k in encoded]
+    parts += [_encode(k, values) for k, values in changed.items() if k not in encoded]
+    query = "&".join(part for part in parts if part)
+    return f"{path}?{query}" if query else path
 
 
-def _link_parts() -> tuple[dict[str, list[str]], dict[str, str]]:
-    if "link_parts" not in g:
-        g.link_parts = ({k: request.args.getlist(k) for k in request.args}, {})
-    return g.link_parts
+class _Links:
+    """The current request's parameters, each already encoded, and the endpoints' paths."""
+
+    def __init__(self, args):
+        self.params = {k: args.getlist(k) for k in args}
+        self.encoded = {k: _encode(k, values) for k, values in self.params.items()}
+        self.paths: dict[str, str] = {}
+
+
+def _links() -> _Links:
+    if "links" not in g:
+        g.links = _Links(request.args)
+    return g.links
+
+
+def _encode(name: str, values: list[str]) -> str:
+    return "&".join([_pair(name, v) for v in values])
+
+
+@lru_cache(maxsize=4096)
+def _pair(name: str, value: str) -> str:
+    return urlencode(((name, value),))
 
 
 @bp.get("/exemples/<slug>")

@@ -14,9 +14,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from flask_babel import gettext, ngettext
 from markupsafe import Markup, escape
 
+from .i18n import gettext, ngettext
 from .taxonomy import REGIONS
 
 DATA_FILE = Path(__file__).resolve().parent / "geo" / "regions.json"
@@ -32,8 +32,11 @@ class LegendEntry(NamedTuple):
 
 @cache
 def geometry() -> dict[str, Any]:
-    """Return the shipped outlines, read once per process."""
-    return json.loads(DATA_FILE.read_text(encoding="utf-8"))
+    """Return the shipped outlines, read once per process, with each path escaped for SVG."""
+    data = json.loads(DATA_FILE.read_text(encoding="utf-8"))
+    for region in data["regions"].values():
+        region["path"] = str(escape(region["path"]))
+    return data
 
 
 def shade(count: int, largest: int) -> int:
@@ -94,11 +97,11 @@ def render_map(counts: Mapping[str, int], link: Callable[[str], str],
         name = gettext("%(region)s : %(examples)s", region=region_label, examples=examples(count))
         if code in selected:
             name = gettext("%(title)s (retirer ce filtre)", title=name)
-            outlines.append(f'<path class="map-outline" d="{escape(region["path"])}"/>')
+            outlines.append(f'<path class="map-outline" d="{region["path"]}"/>')
         x, y = region["label"]
         parts.append(
             f'<a href="{escape(link(code))}" class="map-region"><title>{escape(name)}</title>'
-            f'<path class="{classes}" d="{escape(region["path"])}"/>'
+            f'<path class="{classes}" d="{region["path"]}"/>'
             f'<text class="map-count" x="{x}" y="{y}" aria-hidden="true">{count}</text></a>'
         )
     if outlines:
@@ -125,8 +128,10 @@ def legend(counts: Mapping[str, int]) -> list[LegendEntry]:
 
 def rows(counts: Mapping[str, int]) -> list[tuple[str, str, int]]:
     """Return (code, name, count) for every région, in alphabetical order of the names."""
-    def key(row: tuple[str, str, int]) -> str:
-        return unicodedata.normalize("NFKD", row[1]).encode("ascii", "ignore").decode().lower()
-
     return sorted(((code, region_name(code), counts.get(code, 0)) for code in REGIONS.codes),
-                  key=key)
+                  key=lambda row: _sort_key(row[1]))
+
+
+@cache
+def _sort_key(name: str) -> str:
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()

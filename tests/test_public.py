@@ -99,6 +99,32 @@ def test_filters_combine_and_across_or_within(client, demo, app):
     assert set(listed_slugs(client, "region=53&region=11&objectif=innover")) == expected
 
 
+def facet_values(page: str, name: str) -> list[str]:
+    """The values a facet of the sidebar links to, in order (selected or not)."""
+    return re.findall(rf'href="/exemples/\?[^"]*?{name}=([^"&]+)[^"]*" class="facet-value', page)
+
+
+def test_sidebar_lists_ten_departements_until_a_region_is_chosen(client, make_example):
+    places = {"53": ["22", "29", "35", "56"], "28": ["14", "27", "50", "61", "76"],
+              "52": ["44", "49", "85"]}
+    for region, departements in places.items():
+        for code in departements:
+            for _ in range(3 if code in ("35", "85") else 1):
+                make_example(title=f"Une recyclerie {code}", regions=[region], departements=[code])
+    page = unescape(text(client.get("/exemples/")))
+    shown = facet_values(page, "departement")
+    # The two with three examples, then eight of those with one, in the taxonomy's order.
+    assert shown == ["14", "22", "27", "29", "35", "44", "49", "50", "56", "85"]
+    assert "Et 2 autres : choisissez une région pour les voir." in page
+    chosen = unescape(text(client.get("/exemples/?departement=76")))
+    # A chosen département is listed whatever its count (76 is not among the ten best).
+    assert 'aria-label="Retirer le filtre département : Seine-Maritime"' in chosen
+    assert "Et 1 autre : choisissez une région pour le voir." in chosen
+    in_region = unescape(text(client.get("/exemples/?region=28")))
+    assert facet_values(in_region, "departement") == ["14", "27", "50", "61", "76"]
+    assert "choisissez une région" not in in_region
+
+
 def test_example_page_shows_every_public_field(client, app, make_example):
     example = make_example(website="https://potager.example.org", resources="Budget de 12 000 €.",
                            transferability="Un terrain et une équipe bénévole.")
