@@ -12,6 +12,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from whoosh.automata.lev import levenshtein_automaton
+from whoosh.codec.base import Automata
+
 from .analysis import HYPHENS, analyze, fold, variant_stems
 from .schema import FIELD_WEIGHTS
 from .snapshot import leaves
@@ -196,8 +199,10 @@ def _closest(word: str, reader) -> str | None:
     # (educaton -> éducation) is common, so accented first letters are tried as well.
     candidates: set[str] = set()
     for first in _FIRST_LETTERS.get(fold(word[0]), word[0]):
+        # Built once for every segment (leaf.terms_within would build it again for each).
+        dfa = levenshtein_automaton(first + word[1:], maxdist, prefix=1).to_dfa()
         for leaf, _ in leaves(reader):
-            candidates.update(leaf.terms_within("spell", first + word[1:], maxdist, prefix=1))
+            candidates.update(Automata.find_matches(dfa, leaf.cursor("spell")))
     folded = fold(word)
     ranked = []
     for candidate in candidates:

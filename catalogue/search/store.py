@@ -2,8 +2,8 @@
 
 The files and their layout are in `files`. Readers compare realpath(current) on every search
 and reopen after a swap: Whoosh's refresh() only compares generation numbers and would keep
-serving the old index. They also reopen (rather than refresh()) when the generation changed:
-see Store.searcher.
+serving the old index. When the generation changed, they open its new segments and keep their
+readers of the others (not with refresh(): see _open_searcher).
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ import time
 from collections.abc import Callable, Iterable
 
 from whoosh.filedb.filestore import OverlayStorage
+from whoosh.reading import EmptyReader, MultiReader, SegmentReader
+from whoosh.searching import Searcher
 from whoosh.writing import NO_MERGE, LockError
 
 from .files import (
@@ -118,7 +120,8 @@ class Store:
     # --- reading ----------------------------------------------------------------------------
 
     def searcher(self):
-        """Return this thread's searcher, refreshed, reopened after a swap; IndexUnavailable."""
+        """Return this thread's searcher on the latest generation (reopened after a swap);
+        IndexUnavailable when it cannot be read."""
         loc = self._local
         try:
             target = self.current_path()
@@ -127,13 +130,10 @@ class Store:
             if getattr(loc, "target", None) != target or loc.searcher is None:
                 self.forget()
                 loc.ix = open_index(target)
-                loc.searcher = loc.ix.searcher()
+                loc.searcher = _open_searcher(loc.ix)
                 loc.target = target
             elif loc.ix.latest_generation() != loc.searcher.reader().generation():
-                # Not searcher.refresh(): Whoosh 2.7 reuses the reader of a segment that only
-                # gained deletions, without them, so an updated example would show twice.
-                old, loc.searcher = loc.searcher, loc.ix.searcher()
-                old.close()
+                loc.searcher = _open_searcher(loc.ix, reuse=loc.searcher)
             return loc.searcher
         except IndexUnavailable:
             raise
@@ -336,3 +336,45 @@ class Store:
             remove_leftovers(self.index_dir, keep=gen)
         return count
 
+
+
+def _open_searcher(ix, reuse=None):
+    """Open a searcher on the latest generation of ix, keeping reuse's readers of the segments
+    that did not change (their readers are closed otherwise; reuse must not be used again).
+
+    After a publish only the new segment is opened, instead of every segment again (the big
+    segment's term table alone costs milliseconds). Not Whoosh's searcher.refresh(): it keys
+    readers by segment id alone, so a segment that gained deletions kept a reader without them
+    and an updated example showed twice. Here a reader is kept only if its segment has as many
+    deletions as before; deletions are only ever added, so the same count means the same set.
+    """
+    for attempt in range(5):
+        try:
+            toc = ix._read_toc()
+            break
+        except FileNotFoundError:  # a commit elsewhere replaced the table of contents
+            if attempt == 4:
+                raise
+            time.sleep(0.01 * (attempt + 1))
+    kept = {}
+    if reuse is not None:
+        kept = {(r.segment().segment_id(), r.segment().deleted_count()): r
+                for r, _ in reuse.reader().leaf_readers() if r.segment() is not None}
+    readers = []
+    try:
+        for segment in toc.segments:
+            reader = kept.pop((segment.segment_id(), segment.deleted_count()), None)
+            if reader is None:
+                reader = SegmentReader(ix.storage, toc.schema, segment, generation=toc.generation)
+            readers.append(reader)
+    except BaseException:
+        for reader in readers:
+            reader.close()
+        raise
+    finally:
+        for reader in kept.values():
+            reader.close()
+    # A MultiReader even for one segment: it carries this generation's number, whatever the
+    # generation its readers were opened in.
+    reader = MultiReader(readers, generation=toc.generation) if readers else EmptyReader(toc.schema)
+    return Searcher(reader, fromindex=ix)
