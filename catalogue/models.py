@@ -222,6 +222,8 @@ class IndexOutbox(db.Model):
     """An example whose index document must be refreshed, written in the same transaction."""
 
     __tablename__ = "index_outbox"
+    # Rows are deleted by id once applied, sometimes late: an id must never be handed out again.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     example_id: Mapped[int] = mapped_column(index=True)

@@ -23,7 +23,7 @@ from search_fixtures import (
 
 from catalogue import create_app, search
 from catalogue.extensions import db
-from catalogue.models import Example
+from catalogue.models import Example, IndexOutbox
 from catalogue.search import SCHEMA_VERSION, schema, sync
 from catalogue.workflow import transition
 
@@ -147,6 +147,25 @@ def test_outbox_row_is_committed_with_the_change(search_app, add, monkeypatch):
     with restarted.app_context():
         assert outbox_rows() == 0
         assert find("moulin").ids() == [eid] and find("lavoir").total == 0
+
+
+def test_a_late_delete_of_applied_outbox_rows_spares_a_newer_change(search_app, add):
+    # A process deletes the rows it applied once the index lock is released; meanwhile another
+    # may have applied and deleted them too, and a new change been written. On SQLite an
+    # emptied table used to hand the same id out again, and that late delete lost the change.
+    eid = add(title="Un lavoir")
+    ids = sa.select(IndexOutbox.id)
+    search.write_outbox([eid], connection=db.session.connection())  # left for later
+    db.session.commit()
+    [applied] = db.session.scalars(ids).all()
+    db.session.execute(sa.delete(IndexOutbox))  # applied and deleted by another process
+    search.write_outbox([eid], connection=db.session.connection())
+    db.session.commit()
+    [newer] = db.session.scalars(ids).all()
+    assert newer != applied
+    db.session.execute(sa.delete(IndexOutbox).where(IndexOutbox.id.in_([applied])))  # late
+    db.session.commit()
+    assert outbox_rows() == 1
 
 
 def test_bulk_update_goes_through_write_outbox(search_app, add):
