@@ -348,33 +348,50 @@ def _open_searcher(ix, reuse=None):
     and an updated example showed twice. Here a reader is kept only if its segment has as many
     deletions as before; deletions are only ever added, so the same count means the same set.
     """
-    for attempt in range(5):
-        try:
-            toc = ix._read_toc()
-            break
-        except FileNotFoundError:  # a commit elsewhere replaced the table of contents
-            if attempt == 4:
-                raise
-            time.sleep(0.01 * (attempt + 1))
     kept = {}
     if reuse is not None:
-        kept = {(r.segment().segment_id(), r.segment().deleted_count()): r
-                for r, _ in reuse.reader().leaf_readers() if r.segment() is not None}
-    readers = []
+        kept = {_reader_key(r.segment()): r for r, _ in reuse.reader().leaf_readers()
+                if r.segment() is not None}
+    readers: list = []
     try:
-        for segment in toc.segments:
-            reader = kept.pop((segment.segment_id(), segment.deleted_count()), None)
-            if reader is None:
-                reader = SegmentReader(ix.storage, toc.schema, segment, generation=toc.generation)
-            readers.append(reader)
-    except BaseException:
-        for reader in readers:
-            reader.close()
-        raise
+        toc, readers = _open_segments(ix, kept)
     finally:
+        used = {id(r) for r in readers}
         for reader in kept.values():
-            reader.close()
+            if id(reader) not in used:
+                reader.close()
     # A MultiReader even for one segment: it carries this generation's number, whatever the
     # generation its readers were opened in.
     reader = MultiReader(readers, generation=toc.generation) if readers else EmptyReader(toc.schema)
     return Searcher(reader, fromindex=ix)
+
+
+def _reader_key(segment) -> tuple[str, int]:
+    return segment.segment_id(), segment.deleted_count()
+
+
+def _open_segments(ix, kept: dict) -> tuple:
+    """Read the latest table of contents and return it with a reader for each of its segments,
+    taken from kept or opened."""
+    for attempt in range(10):
+        opened = []
+        try:
+            toc = ix._read_toc()
+            readers = []
+            for segment in toc.segments:
+                reader = kept.get(_reader_key(segment))
+                if reader is None:
+                    reader = SegmentReader(ix.storage, toc.schema, segment,
+                                           generation=toc.generation)
+                    opened.append(reader)
+                readers.append(reader)
+            return toc, readers
+        except OSError:
+            # A commit elsewhere removed a file between our reading the table of contents and
+            # opening the file: try again, as Whoosh's own reader() does.
+            for reader in opened:
+                reader.close()
+            if attempt == 9:
+                raise
+            time.sleep(0.05)
+    raise AssertionError("not reached")
