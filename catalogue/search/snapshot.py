@@ -80,21 +80,31 @@ class SegmentData:
         self.field_totals = {name: leaf.field_length(name) for name in FIELD_WEIGHTS}
         self._lengths: dict[str, list[int]] = {}
         self._postings = LRU(budget=POSTINGS_BUDGET)
+        self._lexicons: dict[str, dict[str, int]] = {}
         self._frequencies: dict[str, int] | None = None
 
-    def frequencies(self, leaf) -> dict[str, int]:
-        """Return how many documents have each word, summed over the text fields.
+    def lexicon(self, leaf, field: str) -> dict[str, int]:
+        """Return the words of a text field, each with the number of documents having it.
 
-        Read in one pass over the segment's lexicons (about 20 ms at 1,000 examples), against
-        one hashed look-up per word and field otherwise. Deleted documents still count.
+        Read in one pass (about 5 ms a field at 1,000 examples). Looking a word up here first
+        spares Whoosh a failed look-up in every small segment a search has not seen yet.
+        Deleted documents still count.
         """
+        found = self._lexicons.get(field)
+        if found is None:
+            found = {btext.decode("utf-8"): info.doc_frequency()
+                     for btext, info in leaf.iter_field(field)}
+            self._lexicons[field] = found
+        return found
+
+    def frequencies(self, leaf) -> dict[str, int]:
+        """Return how many documents have each word, summed over the text fields."""
         found = self._frequencies
         if found is None:
             found = {}
             for field in FIELD_WEIGHTS:
-                for btext, info in leaf.iter_field(field):
-                    text = btext.decode("utf-8")
-                    found[text] = found.get(text, 0) + info.doc_frequency()
+                for text, count in self.lexicon(leaf, field).items():
+                    found[text] = found.get(text, 0) + count
             self._frequencies = found
         return found
 
@@ -108,6 +118,8 @@ class SegmentData:
 
     def postings(self, leaf, field: str, term: str) -> tuple[Sequence[int], Sequence[float]]:
         """Return the (docnums, frequencies) of a term in a field of this segment."""
+        if term not in self.lexicon(leaf, field):
+            return (), ()
         key = (field, term)
         found = self._postings.get(key)
         if found is None:
@@ -117,6 +129,8 @@ class SegmentData:
 
     def values(self, leaf, field: str, term: str) -> dict[int, bytes]:
         """Return the encoded positions of a term in a field, by docnum (for phrases)."""
+        if term not in self.lexicon(leaf, field):
+            return {}
         key = ("values", field, term)
         found = self._postings.get(key)
         if found is None:
