@@ -59,7 +59,8 @@ class Instance:
         port = free_port()
         log = open(self.root / f"gunicorn-{port}.log", "w")  # noqa: SIM115 - closed below
         process = subprocess.Popen(
-            [str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
+            [str(BIN / "gunicorn"), "-c", "python:catalogue.gunicorn_conf",
+             "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
              "--graceful-timeout", "5", "--timeout", "60", "catalogue:create_app()"],
             env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         base = f"http://127.0.0.1:{port}"
