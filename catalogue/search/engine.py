@@ -162,7 +162,8 @@ def run_search(store: Store, req: SearchRequest) -> SearchResults:
         raise PageOutOfRange(page)
     start = (page - 1) * per_page
     docnums = _ordered(ctx.snap, match, results, sort, start + per_page)[start:]
-    hits = [Hit(ctx.snap.pks[d], _snippet(ctx, d, match.plan)) for d in docnums]
+    snippets = _snippets(ctx, docnums, match.plan)
+    hits = [Hit(ctx.snap.pks[d], text) for d, text in zip(docnums, snippets, strict=True)]
     return SearchResults(
         request=req, hits=hits, total=total, page=page, pages=pages,
         facets=_facets(req, ctx.snap, match), searched=match.searched,
@@ -335,17 +336,34 @@ def _facets(req: SearchRequest, snap: Snapshot, match: _Match) -> dict[str, list
     return facets
 
 
-def _snippet(ctx: _Context, docnum: int, p: Plan | None) -> Markup | None:
-    """Highlight the summary, else the start of the description (None when nothing matches)."""
+def _snippets(ctx: _Context, docnums: list[int], p: Plan | None) -> list[Markup | None]:
+    """Highlight each document's summary, else the start of its description (None when nothing
+    matches).
+
+    The words' postings tell which documents have one in the summary, or in the body that
+    holds the description: the stored text of the others is not even read.
+    """
     if p is None or not p.terms:
-        return None
-    stored = ctx.searcher.stored_fields(docnum)
-    try:
-        return snippet(stored.get("summary", ""), p.terms) or snippet(
-            stored.get("description", ""), p.terms)
-    except Exception:  # an excerpt is a nicety: never fail the page for it
-        log.exception("search: no snippet for docnum %s", docnum)
-        return None
+        return [None] * len(docnums)
+    in_summary = in_body = 0
+    for text in p.terms:
+        fields = ctx.snap.term(ctx.leaves, text).fields or {}
+        in_summary |= fields.get("summary", 0)
+        in_body |= fields.get("body", 0)
+    found: list[Markup | None] = []
+    for d in docnums:
+        excerpt = None
+        if (in_summary | in_body) >> d & 1:
+            stored = ctx.searcher.stored_fields(d)
+            try:
+                if in_summary >> d & 1:
+                    excerpt = snippet(stored.get("summary", ""), p.terms)
+                if excerpt is None and in_body >> d & 1:
+                    excerpt = snippet(stored.get("description", ""), p.terms)
+            except Exception:  # an excerpt is a nicety: never fail the page for it
+                log.exception("search: no snippet for docnum %s", d)
+        found.append(excerpt)
+    return found
 
 
 __all__ = [
