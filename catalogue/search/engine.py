@@ -341,29 +341,42 @@ def _snippets(ctx: _Context, docnums: list[int], p: Plan | None) -> list[Markup 
     matches).
 
     The words' postings tell which documents have one in the summary, or in the body that
-    holds the description: the stored text of the others is not even read.
+    holds the description: the stored text of the others is not even read. A document never
+    changes, so its excerpt for the same words is kept with its segment.
     """
     if p is None or not p.terms:
         return [None] * len(docnums)
+    terms = frozenset(p.terms)
     in_summary = in_body = 0
-    for text in p.terms:
+    for text in terms:
         fields = ctx.snap.term(ctx.leaves, text).fields or {}
         in_summary |= fields.get("summary", 0)
         in_body |= fields.get("body", 0)
     found: list[Markup | None] = []
     for d in docnums:
-        excerpt = None
-        if (in_summary | in_body) >> d & 1:
-            stored = ctx.searcher.stored_fields(d)
-            try:
-                if in_summary >> d & 1:
-                    excerpt = snippet(stored.get("summary", ""), p.terms)
-                if excerpt is None and in_body >> d & 1:
-                    excerpt = snippet(stored.get("description", ""), p.terms)
-            except Exception:  # an excerpt is a nicety: never fail the page for it
-                log.exception("search: no snippet for docnum %s", d)
-        found.append(excerpt)
+        if not (in_summary | in_body) >> d & 1:
+            found.append(None)
+            continue
+        data, local = ctx.snap.segment_of(d)
+        excerpt = data.excerpts.get((local, terms))
+        if excerpt is None:
+            excerpt = _excerpt(ctx, d, terms, in_summary >> d & 1, in_body >> d & 1) or ""
+            data.excerpts.put((local, terms), excerpt)
+        found.append(excerpt or None)
     return found
+
+
+def _excerpt(ctx: _Context, docnum: int, terms: frozenset[str], summary: bool,
+             body: bool) -> Markup | None:
+    stored = ctx.searcher.stored_fields(docnum)
+    try:
+        excerpt = snippet(stored.get("summary", ""), terms) if summary else None
+        if excerpt is None and body:
+            excerpt = snippet(stored.get("description", ""), terms)
+        return excerpt
+    except Exception:  # an excerpt is a nicety: never fail the page for it
+        log.exception("search: no snippet for docnum %s", docnum)
+        return None
 
 
 __all__ = [

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import threading
+from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ K1, B = 1.2, 0.75
 # Cache budgets in postings or scored documents (about 100 bytes each): some 60 MB apiece.
 POSTINGS_BUDGET = 600_000  # per segment
 SCORES_BUDGET = 600_000    # per generation, for terms and again for clauses
+EXCERPTS_BUDGET = 20_000   # highlighted excerpts per segment (some 300 bytes each)
 
 
 class LRU:
@@ -80,6 +82,8 @@ class SegmentData:
         self.field_totals = {name: leaf.field_length(name) for name in FIELD_WEIGHTS}
         self._lengths: dict[str, list[int]] = {}
         self._postings = LRU(budget=POSTINGS_BUDGET)
+        # (docnum in the segment, words) -> excerpt, "" for none: a document never changes.
+        self.excerpts = LRU(budget=EXCERPTS_BUDGET)
         self._lexicons: dict[str, dict[str, int]] = {}
         self._frequencies: dict[str, int] | None = None
 
@@ -154,6 +158,7 @@ class Snapshot:
     def __init__(self, key: tuple, parts: list[tuple[SegmentData, int, Iterable[int]]]):
         self.key = key
         self.parts = [(data, offset) for data, offset, _ in parts]
+        self._offsets = [offset for _, offset in self.parts]
         self.segkeys: frozenset = frozenset()
         self.size = sum(data.size for data, _ in self.parts)
         self.pks: list[int] = [pk for data, _ in self.parts for pk in data.pks]
@@ -201,6 +206,11 @@ class Snapshot:
                 pk: d for d, pk in enumerate(self.pks) if live[d >> 3] >> (d & 7) & 1
             }
         return self._docnums.get(pk)
+
+    def segment_of(self, docnum: int) -> tuple[SegmentData, int]:
+        """Return the data of the segment holding a docnum, and the docnum within it."""
+        data, offset = self.parts[bisect_right(self._offsets, docnum) - 1]
+        return data, docnum - offset
 
     def values_of(self, docnum: int) -> dict[str, list[str]]:
         """Return the facet values of a document."""
