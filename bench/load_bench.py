@@ -3,11 +3,14 @@
 `make bench-load`: 4 gunicorn workers on 127.0.0.1 serve a 1,000-example catalogue for 60 s
 (BENCH_LOAD_SECONDS). Visitors are wrk connections (Debian's `wrk`, a C client that leaves the
 two cores to the server): 6 search the catalogue with a fixed mix of 200 queries with and
-without filters, 2 read examples. Meanwhile Python clients fill in the submission form and
-moderators approve pending examples, through real forms with CSRF tokens
-(BENCH_LOAD_WRITERS of each, default 1). Afterwards every accepted submission must exist, every
-approval must be searchable, `check-index` must be clean, and no answer may be a 5xx.
-Rate limits are off for this run: every client comes from 127.0.0.1.
+without filters, 2 read examples, each as fast as the server answers. Meanwhile Python clients
+fill in the submission form and moderators approve pending examples, through real forms with
+CSRF tokens, at BENCH_LOAD_WRITE_RATE submissions and as many approvals a second (default 1:
+thousands an hour, far more than such a catalogue receives, and enough for the index to change
+under the readers every second). BENCH_LOAD_WRITE_RATE=0 lets BENCH_LOAD_WRITERS submitters and
+as many moderators (default 1) write as fast as they can instead. Afterwards every accepted
+submission must exist, every approval must be searchable, `check-index` must be clean, and no
+answer may be a 5xx. Rate limits are off for this run: every client comes from 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ import search_bench  # noqa: E402  (corpus and query mix shared with `make bench
 from live import Browser, Instance, version_of  # noqa: E402
 
 SECONDS = float(os.environ.get("BENCH_LOAD_SECONDS", "60"))
+WRITE_RATE = float(os.environ.get("BENCH_LOAD_WRITE_RATE", "1"))  # of each kind, per second
 WRITERS = int(os.environ.get("BENCH_LOAD_WRITERS", "1"))
 SEARCH_CONNECTIONS, DETAIL_CONNECTIONS = 6, 2
 EXAMPLES = 1000
@@ -53,9 +57,11 @@ def main() -> None:
                for q in search_bench.query_mix(random.Random(7), 200)]
     (root / "search.txt").write_text("\n".join(queries) + "\n")
     (root / "detail.txt").write_text("\n".join(f"/exemples/{slug}" for slug in slugs) + "\n")
+    pace = (f"{WRITE_RATE:g} submission(s) and {WRITE_RATE:g} approval(s) a second" if WRITE_RATE > 0
+            else f"{WRITERS} submitter(s) and {WRITERS} moderator(s) as fast as they can")
     print(f"Catalogue: {len(slugs)} published, {len(pending)} pending; {SEARCH_CONNECTIONS} search and "
-          f"{DETAIL_CONNECTIONS} detail connections, {WRITERS} submitter(s) and {WRITERS} "
-          f"moderator(s) for {SECONDS:.0f} s against 4 gunicorn workers …", flush=True)
+          f"{DETAIL_CONNECTIONS} detail connections, {pace}, for {SECONDS:.0f} s against 4 gunicorn "
+          "workers …", flush=True)
 
     with instance.gunicorn(workers=4) as base:
         recorder = Recorder()
@@ -145,8 +151,16 @@ def writer(base: str, kind: str, number: int, stop: float, work: Work, recorder:
     browser = Browser(base)
     if kind == "approve":
         browser.login()
+    # Paced: each writer starts an operation every `interval` seconds (at once when late).
+    interval = WRITERS / WRITE_RATE if WRITE_RATE > 0 else 0.0
+    next_start = time.monotonic()
     n = 0
     while time.monotonic() < stop and n < 100_000:
+        if interval:
+            time.sleep(max(0.0, next_start - time.monotonic()))
+            next_start += interval
+            if time.monotonic() >= stop:
+                return
         n += 1
         if kind == "submit":
             title = f"Banc d’essai {number}-{n} : une recyclerie partagée"
