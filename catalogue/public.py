@@ -31,7 +31,7 @@ def load_cards(ids: list[int]) -> list[sa.Row]:
     """Return what the cards of the published examples among ids show, in the order of the ids.
 
     Rows rather than ORM objects: a list loads a page of them, and skipping the ORM's
-    bookkeeping halves the cost. The index follows the database a moment later: never trust it
+    bookkeeping nearly halves the cost. The index follows the database a moment later: never trust it
     alone to know what is public.
     """
     rows = db.session.execute(
@@ -133,7 +133,7 @@ def facet_items(name: str, values: list) -> Markup:
     """Return the `<li>` of a facet's values: a link adding or removing each, and its count.
 
     Written here rather than as a template loop: a search page lists some sixty values, and
-    Jinja spent a sixth of the page's time on them (`make bench`).
+    this costs a third of what the loop did.
     """
     links, translations = _links(), i18n.translations()
     noun = str(FACET_LABELS[name]).lower()

@@ -337,7 +337,6 @@ class Store:
         return count
 
 
-
 def _open_searcher(ix, reuse=None):
     """Open a searcher on the latest generation of ix, keeping reuse's readers of the segments
     that did not change (their readers are closed otherwise; reuse must not be used again).
