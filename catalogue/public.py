@@ -83,6 +83,8 @@ def home():
 @bp.get("/exemples/")
 def catalogue():
     req, notices = search.parse_args(request.args)
+    # Links carry the filters as understood: values cleaned, unknown ones left out.
+    g.links = _Links(request.args, req.filters)
     try:
         results = search.search(req)
     except search.PageOutOfRange:
@@ -184,8 +186,11 @@ def url_with(endpoint: str = "public.catalogue", toggle: tuple[str, str] | None 
 class _Links:
     """The current request's parameters, each already encoded, and the endpoints' paths."""
 
-    def __init__(self, args):
+    def __init__(self, args, filters: dict[str, tuple[str, ...]] | None = None):
         self.params = {k: args.getlist(k) for k in args}
+        if filters is not None:
+            for name in search.FACETS.keys() & self.params.keys():
+                self.params[name] = list(filters.get(name, ()))
         self.encoded = {k: _encode(k, values) for k, values in self.params.items()}
         self.paths: dict[str, str] = {}
 

@@ -125,6 +125,17 @@ def test_sidebar_lists_ten_departements_until_a_region_is_chosen(client, make_ex
     assert "choisissez une région" not in in_region
 
 
+def test_links_carry_the_filters_as_understood(client, make_example):
+    make_example(title="Une recyclerie", regions=["53"], departements=[])
+    make_example(title="Un jardin", regions=["52"], departements=[])
+    page = unescape(text(client.get("/exemples/?region=%2053&region=99")))
+    assert "Filtre ignoré : région « 99 » inconnue." in page
+    # The chip removes the région typed with a space; no link keeps the unknown one.
+    assert '<a class="chip" href="/exemples/">' in page
+    assert 'href="/exemples/?region=53&region=52" class="facet-value"' in page
+    assert "region=99" not in page and "region=+53" not in page
+
+
 def test_example_page_shows_every_public_field(client, app, make_example):
     example = make_example(website="https://potager.example.org", resources="Budget de 12 000 €.",
                            transferability="Un terrain et une équipe bénévole.")
