@@ -108,6 +108,7 @@ def submit():
         example = Example()
         apply_form(example, data)
         example.slug = new_slug(example.title)
+        example.language = i18n.current_language()
         token = example.new_follow_token()
         workflow.transition(example, "submit")
         db.session.add(example)
@@ -196,6 +197,7 @@ def follow(token: str):
     try:
         with db.session.no_autoflush:
             apply_form(example, data)
+            example.language = i18n.current_language()
             workflow.transition(
                 example,
                 "resubmit",

@@ -49,6 +49,11 @@ def site_locale():
     return force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE") or "fr")
 
 
+def language_locale(code: str):
+    """Switch to one of the site's languages (the site's default for an unknown code)."""
+    return force_locale(LOCALES[code]) if code in LOCALES else site_locale()
+
+
 def tr(text):
     """Translate a French label kept in the data (taxonomy, framework); '' and None pass."""
     return translations().ugettext(str(text)) if text else text

@@ -84,6 +84,8 @@ class Example(db.Model):
     submitter_email: Mapped[str] = mapped_column(sa.String(EMAIL_MAX), default="")
     submitter_organisation: Mapped[str] = mapped_column(sa.String(NAME_MAX), default="")
     follow_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    # The language of the form the contributor last filled in: their mails speak it.
+    language: Mapped[str] = mapped_column(sa.String(8), default="fr", server_default="fr")
 
     state: Mapped[str] = mapped_column(sa.String(20), default="pending", index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -17,6 +17,7 @@ from slugify import slugify
 
 from . import taxonomy
 from .extensions import db
+from .i18n import LANGUAGES
 from .models import (
     EMAIL_MAX,
     LOCALITY_MAX,
@@ -68,7 +69,7 @@ PRIVATE_TEXT: dict[str, int] = {
 }
 BACKUP_FIELDS = (
     "slug", "state", "created_at", "updated_at", "published_at", "contact", "contact_public",
-    *PRIVATE_TEXT, "follow_token_hash", "history",
+    *PRIVATE_TEXT, "follow_token_hash", "language", "history",
 )
 # Accepted on import only: a moderator's comment for a demo example waiting in a state.
 IMPORT_ONLY_FIELDS = ("moderation_comment",)
@@ -271,6 +272,10 @@ def _clean_bookkeeping(raw: dict, data: dict) -> list[str]:
     data["contact_public"] = bool(raw.get("contact_public", False))
     token = raw.get("follow_token_hash")
     data["follow_token_hash"] = token if isinstance(token, str) and token else None
+    language = raw.get("language", "fr")
+    if language not in LANGUAGES:
+        problems.append(f"langue inconnue « {language} »")
+    data["language"] = language
     if "history" not in raw:
         return problems
     history = raw.get("history") or []
@@ -378,6 +383,7 @@ def add_examples(cleaned: list[tuple[int, dict]], *, state: str | None = None) -
         example.slug = unique_slug(data.get("slug") or data["title"], taken)
         taken.add(example.slug)
         example.follow_token_hash = data.get("follow_token_hash")
+        example.language = data.get("language") or "fr"
         example.published_at = data.get("published_at")
         if data.get("created_at"):
             example.created_at = data["created_at"]
@@ -444,7 +450,7 @@ def backup_record(example: Example) -> dict:
         contact=example.contact, contact_public=example.contact_public,
         submitter_name=example.submitter_name, submitter_email=example.submitter_email,
         submitter_organisation=example.submitter_organisation,
-        follow_token_hash=example.follow_token_hash,
+        follow_token_hash=example.follow_token_hash, language=example.language,
         history=[
             {
                 "action": e.action, "actor": e.actor.email if e.actor else None,

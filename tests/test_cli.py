@@ -148,6 +148,10 @@ def test_departement_alone_adds_its_region(app, runner, record, tmp_path):
 
 
 def test_export_then_import_gives_an_identical_catalogue(app, runner, demo, tmp_path, monkeypatch):
+    with app.app_context():  # one contributor wrote in English: their mails must stay so
+        first = db.session.scalar(sa.select(sa.func.min(Example.id)))
+        db.session.execute(sa.update(Example).where(Example.id == first).values(language="en"))
+        db.session.commit()
     backup = tmp_path / "backup.json"
     result = runner.invoke(args=["export", str(backup)])
     assert result.exit_code == 0, result.output
@@ -164,5 +168,6 @@ def test_export_then_import_gives_an_identical_catalogue(app, runner, demo, tmp_
         after = [backup_record(e) for e in db.session.scalars(sa.select(Example).order_by(Example.id))]
         db.engine.dispose()
     assert len(after) == len(before) == len(demo)
+    assert before[0]["language"] == "en"
     for old, new in zip(before, after, strict=True):
         assert new == old

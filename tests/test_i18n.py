@@ -425,23 +425,39 @@ def test_mail_in_french_by_default(app, client):
     assert body(mail).startswith("Bonjour Camille Martin,")
 
 
-def test_decisions_are_mailed_in_the_site_language(app, client, make_user, auth):
+def test_decisions_are_mailed_in_the_contributors_language(app, client, make_user, auth):
     make_user("modo@example.org")
-    assert client.post("/proposer", data=form_data(), headers=EN).status_code == 302
+    contributor = app.test_client()
+    assert contributor.post("/proposer", data=form_data(), headers=EN).status_code == 302
     outbox(app).clear()
+    # The moderator works in French: the contributor still reads English.
     auth.login("modo@example.org", PASSWORD)
-    client.get("/langue/en?next=/moderation/")
-    html = client.get("/moderation/", headers=EN).get_data(as_text=True)
-    assert lang(html) == "en" and "Publish the selection" in html
+    html = client.get("/moderation/").get_data(as_text=True)
+    assert lang(html) == "fr"
     example_id, version = re.search(r'name="ids" value="(\d+):(\d+)"', html).groups()
     response = client.post(f"/moderation/exemples/{example_id}/decision",
-                           data={"action": "approve", "comment": "", "version": version})
+                           data={"action": "request_changes", "version": version,
+                                 "comment": "Pouvez-vous chiffrer les résultats ?"})
     assert response.status_code == 302
-    html = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "”: published." in html, "the moderator's own page is in English"
+    [mail] = outbox(app)
+    assert mail["Subject"] == "Your example proposal: changes are requested"
+    text = body(mail)
+    assert text.startswith("Hello Camille Martin,") and "Bonjour" not in text
+    assert "Pouvez-vous chiffrer les résultats ?" in text  # the comment as written
+    # A correction made in French switches the contributor's mails to French.
+    [link] = [u for u in re.findall(r"https?://\S+", text) if "/proposer/suivi/" in u]
+    path = link.removeprefix("http://localhost")
+    follow = contributor.get(path, headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    version = re.search(r'name="version"[^>]*value="(\d+)"', follow).group(1)
+    assert contributor.post(path, data=form_data(version=version),
+                            headers={"Accept-Language": "fr"}).status_code == 302
+    outbox(app).clear()
+    html = client.get(f"/moderation/exemples/{example_id}").get_data(as_text=True)
+    version = re.search(r'name="version"[^>]*value="(\d+)"', html).group(1)
+    client.post(f"/moderation/exemples/{example_id}/decision",
+                data={"action": "approve", "comment": "", "version": version})
     [mail] = outbox(app)
     assert mail["Subject"] == "Votre exemple est publié"
-    assert body(mail).startswith("Bonjour Camille Martin,")
 
 
 def test_flash_messages_follow_the_language(client, make_user, auth):

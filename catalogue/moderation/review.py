@@ -36,14 +36,11 @@ log = logging.getLogger(__name__)
 
 
 def notify_submitter(example: Example, action: str, comment: str, token: str | None) -> None:
-    """Tell the contributor what was decided, with the moderator's comment.
-
-    The mail is in the site's language: nothing records the contributor's, and the moderator's
-    is no guide to it.
-    """
+    """Tell the contributor what was decided, with the moderator's comment, in the language of
+    the form they filled in (the moderator's is no guide to it)."""
     if action not in ("approve", "reject", "request_changes") or not example.submitter_email:
         return
-    with i18n.site_locale():
+    with i18n.language_locale(example.language):
         subjects = {
             "approve": gettext("Votre exemple est publié"),
             "reject": gettext("Votre proposition d’exemple n’a pas été retenue"),
