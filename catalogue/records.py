@@ -273,8 +273,9 @@ def _clean_bookkeeping(raw: dict, data: dict) -> list[str]:
     token = raw.get("follow_token_hash")
     data["follow_token_hash"] = token if isinstance(token, str) and token else None
     language = raw.get("language", "fr")
-    if language not in LANGUAGES:
+    if not isinstance(language, str) or language not in LANGUAGES:
         problems.append(f"langue inconnue « {language} »")
+        language = "fr"
     data["language"] = language
     if "history" not in raw:
         return problems

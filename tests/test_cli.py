@@ -104,6 +104,8 @@ def test_import_json_lines_as_pending(app, runner, record, tmp_path):
         ({"odd": [18]}, "ODD : code(s) inconnu(s) 18"),
         ({"colour": "bleu"}, "champ inconnu « colour »"),
         ({"themes": "sante"}, "thématiques : une liste est attendue"),
+        ({"language": "de"}, "langue inconnue « de »"),
+        ({"language": ["fr"]}, "langue inconnue « ['fr'] »"),
     ],
 )
 def test_import_refuses_a_bad_record_and_imports_nothing(app, runner, record, tmp_path, overrides, message):
