@@ -352,9 +352,10 @@ def _snippets(ctx: _Context, docnums: list[int], p: Plan | None) -> list[Markup 
         fields = ctx.snap.term(ctx.leaves, text).fields or {}
         in_summary |= fields.get("summary", 0)
         in_body |= fields.get("body", 0)
+    either = in_summary | in_body
     found: list[Markup | None] = []
     for d in docnums:
-        if not (in_summary | in_body) >> d & 1:
+        if not either >> d & 1:
             found.append(None)
             continue
         data, local = ctx.snap.segment_of(d)
