@@ -52,10 +52,15 @@ def _filter_parameter(name: str) -> dict[str, Any]:
                           {"const": ""}]}
     else:
         item = {"type": "string", "enum": ["", *facet.codes]}
+    if facet.all_of:
+        repeat = (" Répétable : l’alliance doit réunir chacune des valeurs données (ET), et les "
+                  "filtres différents se combinent (ET). Une valeur vide est ignorée.")
+    else:
+        repeat = (" Répétable : les valeurs d’un même filtre s’additionnent (OU), les filtres "
+                  "différents se combinent (ET). Une valeur vide est ignorée.")
     return {
         "name": name, "in": "query", "required": False, "style": "form", "explode": True,
-        "description": FILTERS[name] + " Répétable : les valeurs d’un même filtre s’additionnent "
-        "(OU), les filtres différents se combinent (ET). Une valeur vide est ignorée.",
+        "description": FILTERS[name] + repeat,
         "schema": {"type": "array", "items": item},
     }
 

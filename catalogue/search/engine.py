@@ -86,7 +86,7 @@ class _Match:
     """The documents a request matches, before pagination."""
 
     docs: int                      # bitset: text match (or all live documents)
-    filters: dict[str, int]        # bitset of each filtered facet (OR of its values)
+    filters: dict[str, int]        # bitset of each filtered facet (OR of its values, or AND)
     plan: Plan | None = None
     clauses: list[Scored] = field(default_factory=list)  # for ranking
     searched: str | None = None
@@ -293,9 +293,10 @@ def _find(ctx: _Context, req: SearchRequest, thesaurus: Thesaurus | None) -> _Ma
     snap = ctx.snap
     filters = {}
     for name, codes in req.active_filters().items():
-        chosen = 0
-        for code in codes:
-            chosen |= snap.facets[name].get(code, 0)
+        values = [snap.facets[name].get(code, 0) for code in codes]
+        chosen = values[0]
+        for value in values[1:]:
+            chosen = chosen & value if FACETS[name].all_of else chosen | value
         filters[name] = chosen
     widen = None if req.exact else thesaurus
     wanted = plan(req.q, ctx.reader, widen) if req.q else None
@@ -448,7 +449,8 @@ def _facets(req: SearchRequest, snap: Snapshot, match: _Match) -> dict[str, list
     """Count, for every facet value, the results the visitor gets by adding it to the request.
 
     OR inside a facet, AND across facets: a value of a facet that already has a selection
-    widens it, so its count is that of the current selection plus the value.
+    widens it, so its count is that of the current selection plus the value. In a facet whose
+    values combine with AND (partner kinds), a value narrows the selection instead.
     """
     facets: dict[str, list[FacetValue]] = {}
     for name, facet in FACETS.items():
@@ -467,6 +469,8 @@ def _facets(req: SearchRequest, snap: Snapshot, match: _Match) -> dict[str, list
                 continue
             elif own is None:
                 count = docs.bit_count()
+            elif facet.all_of:
+                count = (docs & own).bit_count()
             else:
                 count = (context & (own | docs)).bit_count()
             values.append(FacetValue(code, facet.label(code), count, code in selected))
