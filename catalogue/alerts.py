@@ -95,7 +95,7 @@ def criteria(req: search.SearchRequest) -> list[tuple[str, str]]:
 
 def search_url(alert: Alert) -> str:
     params = MultiDict(parse_qsl(alert.query))
-    return url_for("public.catalogue", **params.to_dict(flat=False), tri="recent", _external=True)
+    return mail.absolute_url("public.catalogue", **params.to_dict(flat=False), tri="recent")
 
 
 # --- tokens --------------------------------------------------------------------------------
@@ -130,7 +130,7 @@ def find(token: str) -> Alert | None:
 
 
 def unsubscribe_url(token: str) -> str:
-    return url_for("alerts.unsubscribe", token=token, _external=True)
+    return mail.absolute_url("alerts.unsubscribe", token=token)
 
 
 def _limit() -> str:
@@ -161,8 +161,7 @@ def new():
         if alert is not None:
             token = link_token(alert)
             mail.send(alert.email, gettext("Confirmez votre alerte du Catalogue des alliances"),
-                      "alert_confirm", confirm_url=url_for("alerts.confirm", token=token,
-                                                           _external=True),
+                      "alert_confirm", confirm_url=mail.absolute_url("alerts.confirm", token=token),
                       unsubscribe_url=unsubscribe_url(token), criteria=criteria(req),
                       days=PENDING_DAYS)
         return redirect(url_for("alerts.sent"), code=303)
@@ -303,7 +302,7 @@ def _send_digest(alert: Alert, examples: list[Example]) -> bool:
                        "%(num)d nouveaux exemples d’alliances pour votre recherche", count)
     return mail.send(
         alert.email, subject, "alert_digest",
-        examples=[(e, url_for("public.example", slug=e.slug, _external=True))
+        examples=[(e, mail.absolute_url("public.example", slug=e.slug))
                   for e in examples[:DIGEST_MAX]],
         more=max(0, count - DIGEST_MAX), count=count, criteria=criteria(search_of(alert.query)),
         search_url=search_url(alert), unsubscribe_url=unsubscribe_url(token),

@@ -26,8 +26,10 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from .extensions import db, limiter, login_manager
 from .forms import LoginForm
 from .models import User, utcnow
+from .views import private
 
 bp = Blueprint("auth", __name__)
+bp.after_request(private)
 log = logging.getLogger(__name__)
 
 BAD_LOGIN = _l("Adresse électronique ou mot de passe incorrect.")

@@ -55,11 +55,11 @@ def new_slug(title: str) -> str:
 
 
 def follow_url(token: str) -> str:
-    return url_for("contribute.follow", token=token, _external=True)
+    return mail.absolute_url("contribute.follow", token=token)
 
 
 def review_url(example: Example) -> str:
-    return url_for("moderation.review", example_id=example.id, _external=True)
+    return mail.absolute_url("moderation.review", example_id=example.id)
 
 
 def notify_moderators(example: Example, resubmitted: bool) -> None:

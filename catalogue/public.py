@@ -6,7 +6,7 @@ from functools import lru_cache
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, g, render_template, request, url_for
+from flask import Blueprint, abort, g, make_response, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup, escape
@@ -16,6 +16,7 @@ from . import framework, i18n, regions_map, search, taxonomy
 from .extensions import db
 from .i18n import gettext
 from .models import Example
+from .views import private
 
 bp = Blueprint("public", __name__)
 
@@ -237,7 +238,9 @@ def example(slug: str):
     if item is None or not (item.is_published or current_user.is_authenticated):
         abort(404)
     similar = load_cards(search.similar(item.id)) if item.is_published else []
-    return render_template("public/example.html", example=item, similar=similar)
+    response = make_response(render_template("public/example.html", example=item, similar=similar))
+    # An unpublished example is seen by moderators only: never kept by a cache.
+    return response if item.is_published else private(response)
 
 
 @bp.get("/cadre/", endpoint="framework")

@@ -1,0 +1,146 @@
+"""The weaknesses an attack on the running site found (issue 12), each closed over HTTP."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from conftest import settings_for
+from fixtures_app import body, form_data, links, outbox
+from flask_migrate import upgrade
+
+from catalogue import create_app
+
+PASSWORD = "correct horse battery"
+BASE = "https://alliances.example.org"
+
+
+def new_app(tmp_path, monkeypatch, **overrides):
+    monkeypatch.setenv("CATALOGUE_INSTANCE_PATH", str(tmp_path / "instance"))
+    app = create_app(settings_for(tmp_path, **overrides))
+    with app.app_context():
+        upgrade(directory=app.extensions["migrate"].directory)
+    return app
+
+
+def logged_in(app, email="modo@example.org"):
+    client = app.test_client()
+    assert client.post("/connexion", data={"email": email, "password": PASSWORD}).status_code == 302
+    return client
+
+
+# --- Host header ---------------------------------------------------------------------------
+
+
+def test_an_untrusted_host_is_refused(client):
+    response = client.get("/", headers={"Host": "evil.example"})
+    assert response.status_code == 400
+    assert "ce site ne répond pas à ce nom d’hôte" in response.get_data(as_text=True)
+    response = client.post("/proposer", data=form_data(), headers={"Host": "evil.example"})
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("host", ["localhost", "127.0.0.1", "127.0.0.1:8123", "localhost:5000"])
+def test_the_loopback_is_trusted_by_default(client, host):
+    assert client.get("/", headers={"Host": host}).status_code == 200
+
+
+def test_trusted_hosts_default_to_base_url_and_loopback(tmp_path, monkeypatch):
+    app = new_app(tmp_path, monkeypatch, BASE_URL=BASE)
+    assert app.config["TRUSTED_HOSTS"] == ["alliances.example.org", "127.0.0.1", "localhost"]
+    client = app.test_client()
+    assert client.get("/", headers={"Host": "alliances.example.org"}).status_code == 200
+    assert client.get("/", headers={"Host": "alliances.example.org.evil"}).status_code == 400
+
+
+def test_trusted_hosts_read_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("CATALOGUE_TRUSTED_HOSTS", "a.example.org, .b.example.org")
+    app = new_app(tmp_path, monkeypatch)
+    assert app.config["TRUSTED_HOSTS"] == ["a.example.org", ".b.example.org"]
+    client = app.test_client()
+    assert client.get("/", headers={"Host": "www.b.example.org"}).status_code == 200
+    assert client.get("/", headers={"Host": "localhost"}).status_code == 400
+
+
+def test_mail_links_are_built_from_base_url_not_host(tmp_path, monkeypatch, make_user):
+    # A Host the site trusts, yet not the public one: links still name BASE_URL.
+    app = new_app(tmp_path, monkeypatch, BASE_URL=BASE)
+    client = app.test_client()
+    with app.app_context():
+        from catalogue.extensions import db
+        from catalogue.models import User
+
+        user = User(email="modo@example.org")
+        user.set_password(PASSWORD)
+        db.session.add(user)
+        db.session.commit()
+    response = client.post("/proposer", data=form_data(), headers={"Host": "127.0.0.1:8000"})
+    assert response.status_code == 302
+    response = client.post("/alertes/nouvelle?q=jardin", data={"email": "a@example.org"},
+                           headers={"Host": "127.0.0.1:8000"})
+    assert response.status_code == 303
+    sent = outbox(app)
+    assert len(sent) == 3  # the contributor, the moderators, the alert's confirmation
+    found = [link for message in sent for link in links(body(message))]
+    assert found and all(link.startswith(BASE + "/") for link in found), found
+    assert any("/moderation/exemples/" in link for link in found)
+    assert any("/proposer/suivi/" in link for link in found)
+    assert any("/alertes/confirmer/" in link for link in found)
+
+
+# --- no caching of private pages -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", ["/moderation/", "/moderation/journal", "/moderation/mot-de-passe",
+                                 "/moderation/utilisateurs", "/connexion"])
+def test_private_pages_are_not_stored(app, make_user, url):
+    make_user("modo@example.org", role="admin")
+    client = logged_in(app) if url != "/connexion" else app.test_client()
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_an_unpublished_example_seen_by_a_moderator_is_not_stored(app, make_user, make_example):
+    make_user()
+    pending = make_example("pending")
+    published = make_example("published", title="Un exemple déjà publié")
+    client = logged_in(app)
+    response = client.get(f"/exemples/{pending.slug}")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "no-store" not in client.get(f"/exemples/{published.slug}").headers.get(
+        "Cache-Control", "")
+
+
+# --- odd requests --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", ["/proposer", "/connexion", "/alertes/nouvelle"])
+def test_a_text_field_sent_as_a_file_is_a_400(client, url):
+    data = form_data(title=(io.BytesIO(b"a file"), "titre.txt"), email=(io.BytesIO(b"x"), "x.txt"))
+    response = client.post(url, data=data, content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "Requête incorrecte" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("url", [
+    "/moderation/exemples/99999999999999999999",
+    "/moderation/exemples/9223372036854775808/modifier",
+    "/moderation/utilisateurs/99999999999999999999/mot-de-passe",
+    "/moderation/?page=9223372036854775807",
+    "/moderation/journal?page=99999999999999999999",
+])
+def test_numbers_beyond_64_bits_are_404(app, make_user, url):
+    make_user()
+    make_user("admin@example.org", role="admin")
+    response = logged_in(app, "admin@example.org").get(url)
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("query", ["du=0001-01-01", "au=9999-12-31", "du=0001-01-01&au=0001-01-02"])
+def test_dates_beyond_the_calendar_are_a_form_error(app, make_user, query):
+    make_user()
+    response = logged_in(app).get(f"/moderation/journal?{query}")
+    assert response.status_code == 200
+    assert "Indiquez une date entre 2000 et 9000." in response.get_data(as_text=True)
