@@ -144,3 +144,128 @@ def test_dates_beyond_the_calendar_are_a_form_error(app, make_user, query):
     response = logged_in(app).get(f"/moderation/journal?{query}")
     assert response.status_code == 200
     assert "Indiquez une date entre 2000 et 9000." in response.get_data(as_text=True)
+
+
+# --- login: lock-out, timing, throttles ----------------------------------------------------
+
+
+def limited_app(tmp_path, monkeypatch):
+    return new_app(tmp_path, monkeypatch, RATELIMIT_ENABLED=True,
+                   LOGIN_RATE_LIMIT="10 per minute;50 per hour")
+
+
+def add_user(app, email="modo@example.org", active=True):
+    from catalogue.extensions import db
+    from catalogue.models import User
+
+    with app.app_context():
+        user = User(email=email, active=active)
+        user.set_password(PASSWORD)
+        db.session.add(user)
+        db.session.commit()
+
+
+def test_strangers_cannot_lock_a_moderator_out_of_a_known_browser(tmp_path, monkeypatch):
+    app = limited_app(tmp_path, monkeypatch)
+    add_user(app)
+    moderator = app.test_client()
+    assert moderator.post("/connexion", data={"email": "modo@example.org",
+                                              "password": PASSWORD}).status_code == 302
+    assert moderator.post("/deconnexion").status_code == 302
+    # 40 failed attempts from other clients and addresses: the account is locked for them.
+    for i in range(40):
+        attacker = app.test_client()
+        response = attacker.post("/connexion", data={"email": "modo@example.org",
+                                                     "password": f"essai {i}"},
+                                 environ_base={"REMOTE_ADDR": f"10.0.{i // 10}.1"})
+        assert response.status_code in (200, 429)
+    stranger = app.test_client()
+    response = stranger.post("/connexion", data={"email": "modo@example.org", "password": PASSWORD},
+                             environ_base={"REMOTE_ADDR": "10.9.9.9"})
+    assert response.status_code == 429  # an unknown browser still meets the lock
+    # The moderator's own browser, which logged in before, is not locked out.
+    response = moderator.post("/connexion", data={"email": "modo@example.org",
+                                                  "password": PASSWORD})
+    assert response.status_code == 302
+    assert moderator.get("/moderation/").status_code == 200
+
+
+def test_a_forged_or_foreign_device_cookie_exempts_nothing(tmp_path, monkeypatch):
+    app = limited_app(tmp_path, monkeypatch)
+    add_user(app)
+    add_user(app, "autre@example.org")
+    other = app.test_client()
+    assert other.post("/connexion", data={"email": "autre@example.org",
+                                          "password": PASSWORD}).status_code == 302
+    for i in range(10):
+        app.test_client().post("/connexion", data={"email": "modo@example.org", "password": "x"},
+                               environ_base={"REMOTE_ADDR": f"10.1.{i}.1"})
+    forged = app.test_client()
+    forged.set_cookie("appareil", "modo@example.org", path="/connexion")
+    # A cookie earned by another account does not open this one's lock either.
+    for client in (forged, other):
+        response = client.post("/connexion", data={"email": "modo@example.org",
+                                                   "password": PASSWORD},
+                               environ_base={"REMOTE_ADDR": "10.8.8.8"})
+        assert response.status_code == 429
+
+
+def test_the_device_cookie_is_signed_httponly_and_scoped_to_the_login(app, make_user):
+    make_user()
+    response = app.test_client().post("/connexion", data={"email": "modo@example.org",
+                                                          "password": PASSWORD})
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("appareil="))
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Path=/connexion" in cookie
+    value = cookie.split(";")[0].removeprefix("appareil=")
+    with app.test_request_context():
+        from catalogue.auth import _devices
+
+        assert _devices().loads(value)["email"] == "modo@example.org"
+
+
+@pytest.fixture
+def hashes(monkeypatch):
+    """Count the password hashes computed (werkzeug's one internal function for them)."""
+    import werkzeug.security
+
+    computed = []
+    real = werkzeug.security._hash_internal
+
+    def counting(*args, **kwargs):
+        computed.append(args[0])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(werkzeug.security, "_hash_internal", counting)
+    return computed
+
+
+def test_login_computes_one_hash_whoever_the_account_is(app, make_user, hashes):
+    make_user("actif@example.org")
+    make_user("inactif@example.org", active=False)
+    client = app.test_client()
+    client.post("/connexion", data={"email": "inconnu@example.org", "password": "x"})  # warm-up
+    methods = {}
+    for email in ("inconnu@example.org", "inactif@example.org", "actif@example.org"):
+        for password in ("mauvais", PASSWORD):
+            hashes.clear()
+            response = app.test_client().post("/connexion", data={"email": email,
+                                                                  "password": password})
+            assert response.status_code == (302 if (email, password) == (
+                "actif@example.org", PASSWORD) else 200)
+            methods[email, password] = list(hashes)
+    assert all(len(found) == 1 for found in methods.values()), methods
+    assert len({found[0] for found in methods.values()}) == 1, methods  # same method and cost
+
+
+def test_the_current_password_check_is_throttled(tmp_path, monkeypatch):
+    app = new_app(tmp_path, monkeypatch, RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute")
+    add_user(app)
+    client = logged_in(app)
+    wrong = {"current": "pas le bon", "password": "un nouveau mot de passe",
+             "confirm": "un nouveau mot de passe"}
+    statuses = [client.post("/moderation/mot-de-passe", data=wrong).status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    # Another address does not buy new guesses at the same account.
+    response = client.post("/moderation/mot-de-passe", data=wrong,
+                           environ_base={"REMOTE_ADDR": "10.7.7.7"})
+    assert response.status_code == 429

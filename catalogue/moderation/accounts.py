@@ -7,6 +7,7 @@ import logging
 import sqlalchemy as sa
 from flask import (
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -16,7 +17,7 @@ from flask import (
 from flask_babel import gettext
 from flask_login import current_user, login_user
 
-from ..extensions import db
+from ..extensions import db, limiter
 from ..forms import (
     ROLES,
     EmptyForm,
@@ -31,7 +32,22 @@ from .blueprint import admin_required, bp
 log = logging.getLogger(__name__)
 
 
+def _password_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _account_key() -> str:
+    return f"password-user:{getattr(current_user, 'id', '')}"
+
+
+def _failed(response) -> bool:
+    return response.status_code != 302
+
+
+# The current password is checked here too: guessed no faster than at the login page.
 @bp.route("/mot-de-passe", methods=["GET", "POST"])
+@limiter.limit(_password_limit, methods=["POST"], deduct_when=_failed)
+@limiter.limit(_password_limit, methods=["POST"], key_func=_account_key, deduct_when=_failed)
 def password():
     """Change one's own password; the person's other sessions end, this one goes on."""
     form = OwnPasswordForm()
