@@ -27,7 +27,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from .extensions import db, limiter, login_manager
 from .forms import LoginForm
-from .models import User, utcnow
+from .models import LoginSession, User, hash_token, utcnow
 from .views import private
 
 bp = Blueprint("auth", __name__)
@@ -60,7 +60,57 @@ def load_user(user_id: str) -> User | None:
     user = db.session.get(User, int(uid))
     if user is None or not user.active or not secrets.compare_digest(user.session_nonce, nonce):
         return None
+    if not _session_goes_on(user):
+        return None
     return user
+
+
+# The last-seen time is written at most this often: not one write per page.
+TOUCH_EVERY = timedelta(minutes=1)
+
+
+def start_session(user: User) -> None:
+    """Log `user` in this browser and record the session server-side; the caller commits."""
+    login_user(user)
+    token = secrets.token_urlsafe(32)
+    db.session.add(LoginSession(user_id=user.id, token_hash=hash_token(token)))
+    session["login_session"] = token
+
+
+def _session_goes_on(user: User) -> bool:
+    """Return whether this cookie's session record still exists and has not been idle too long.
+
+    Logout deletes the record: a copy of the cookie kept elsewhere opens nothing any more.
+    """
+    token = session.get("login_session")
+    if not isinstance(token, str):
+        return False
+    record = db.session.scalar(sa.select(LoginSession).where(
+        LoginSession.token_hash == hash_token(token), LoginSession.user_id == user.id))
+    if record is None:
+        return False
+    now = utcnow()
+    idle = timedelta(minutes=int(current_app.config["SESSION_IDLE_MINUTES"]))
+    if now - record.last_seen_at > idle:
+        db.session.delete(record)
+        db.session.commit()
+        log.info("session of %s ended after %s idle", user.email, idle)
+        return False
+    if now - record.last_seen_at > TOUCH_EVERY:
+        record.last_seen_at = now
+        db.session.commit()
+    return True
+
+
+def end_session() -> None:
+    """Delete this browser's session record, then forget the session."""
+    token = session.get("login_session")
+    if isinstance(token, str):
+        db.session.execute(sa.delete(LoginSession).where(
+            LoginSession.token_hash == hash_token(token)))
+        db.session.commit()
+    logout_user()
+    session.clear()
 
 
 def find_user(email: str) -> User | None:
@@ -154,7 +204,7 @@ def login():
         if user is not None and user.active and password_ok:
             target = safe_next(form.next.data) or url_for("moderation.queue")
             session.clear()  # a fresh session: nothing from before the login survives
-            login_user(user)
+            start_session(user)
             user.last_login_at = utcnow()
             db.session.commit()
             log.info("%s logged in", user.email)
@@ -174,7 +224,6 @@ def login():
 def logout():
     if current_user.is_authenticated:
         log.info("%s logged out", current_user.email)
-    logout_user()
-    session.clear()
+    end_session()
     flash(gettext("Vous êtes déconnecté·e."), "success")
     return redirect(url_for("public.home"))

@@ -24,6 +24,9 @@ REMEMBER_COOKIE_SAMESITE = "Lax"
 
 WTF_CSRF_TIME_LIMIT = 6 * 3600
 
+# A moderator's session ends after this many minutes without a request.
+SESSION_IDLE_MINUTES = 8 * 60
+
 # Flask-Limiter: memory:// is per process; use redis:// or memcached:// with several workers.
 RATELIMIT_STORAGE_URI = "memory://"
 RATELIMIT_HEADERS_ENABLED = True

@@ -269,3 +269,86 @@ def test_the_current_password_check_is_throttled(tmp_path, monkeypatch):
     response = client.post("/moderation/mot-de-passe", data=wrong,
                            environ_base={"REMOTE_ADDR": "10.7.7.7"})
     assert response.status_code == 429
+
+
+# --- sessions end server-side --------------------------------------------------------------
+
+
+def copy_of(app, client):
+    """Return another client holding a copy of `client`'s session cookie (a stolen cookie)."""
+    other = app.test_client()
+    cookie = client.get_cookie("session")
+    other.set_cookie("session", cookie.value)
+    return other
+
+
+def test_logout_ends_every_copy_of_the_session(app, make_user):
+    make_user()
+    client = logged_in(app)
+    thief = copy_of(app, client)
+    assert thief.get("/moderation/").status_code == 200
+    assert client.post("/deconnexion").status_code == 302
+    response = thief.get("/moderation/")
+    assert response.status_code == 302 and "/connexion" in response.headers["Location"]
+
+
+def test_a_password_change_ends_the_other_copies_and_keeps_this_one(app, make_user):
+    make_user()
+    client = logged_in(app)
+    thief = copy_of(app, client)
+    response = client.post("/moderation/mot-de-passe", data={
+        "current": PASSWORD, "password": "un tout nouveau secret", "confirm": "un tout nouveau secret"})
+    assert response.status_code == 302
+    assert client.get("/moderation/").status_code == 200
+    assert thief.get("/moderation/").status_code == 302
+
+
+def test_deactivation_ends_every_session(app, make_user):
+    target = make_user()
+    make_user("admin@example.org", role="admin")
+    client = logged_in(app)
+    admin = logged_in(app, "admin@example.org")
+    response = admin.post(f"/moderation/utilisateurs/{target.id}/activation", data={"active": "0"})
+    assert response.status_code == 302
+    assert client.get("/moderation/").status_code == 302
+    with app.app_context():
+        import sqlalchemy as sa
+
+        from catalogue.extensions import db
+        from catalogue.models import LoginSession
+
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(LoginSession).where(
+            LoginSession.user_id == target.id)) == 0
+
+
+def idle_for(app, minutes):
+    """Move every session's last request `minutes` into the past (instead of waiting)."""
+    from datetime import timedelta
+
+    import sqlalchemy as sa
+
+    from catalogue.extensions import db
+    from catalogue.models import LoginSession, utcnow
+
+    with app.app_context():
+        db.session.execute(sa.update(LoginSession).values(
+            last_seen_at=utcnow() - timedelta(minutes=minutes)))
+        db.session.commit()
+
+
+def test_a_session_idle_for_eight_hours_ends(app, make_user):
+    make_user()
+    client = logged_in(app)
+    idle_for(app, 7 * 60 + 50)
+    assert client.get("/moderation/").status_code == 200  # and the request counts as activity
+    idle_for(app, 8 * 60 + 1)
+    assert client.get("/moderation/").status_code == 302
+
+
+def test_the_idle_time_is_configurable(tmp_path, monkeypatch):
+    monkeypatch.setenv("CATALOGUE_SESSION_IDLE_MINUTES", "30")
+    app = new_app(tmp_path, monkeypatch)
+    add_user(app)
+    client = logged_in(app)
+    idle_for(app, 31)
+    assert client.get("/moderation/").status_code == 302

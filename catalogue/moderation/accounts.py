@@ -15,8 +15,9 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext
-from flask_login import current_user, login_user
+from flask_login import current_user
 
+from ..auth import start_session
 from ..extensions import db, limiter
 from ..forms import (
     ROLES,
@@ -57,8 +58,8 @@ def password():
             form.current.errors.append(gettext("Mot de passe actuel incorrect."))
         else:
             user.set_password(form.password.data)
+            start_session(user)  # this session goes on; the others' records are gone
             db.session.commit()
-            login_user(user)  # this session carries the new nonce; the others no longer match
             log.info("%s changed their password", user.email)
             flash(gettext("Mot de passe changé. Vos autres sessions sont fermées."), "success")
             return redirect(url_for("moderation.queue"))
@@ -166,9 +167,9 @@ def user_password(user_id: int):
     form = UserPasswordForm()
     if form.validate_on_submit():
         user.set_password(form.password.data)
-        db.session.commit()
         if user.id == current_user.id:
-            login_user(user)
+            start_session(user)
+        db.session.commit()
         log.info("%s reset the password of %s", current_user.email, user.email)
         flash(
             gettext(
