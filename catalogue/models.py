@@ -84,6 +84,8 @@ class Example(db.Model):
     submitter_email: Mapped[str] = mapped_column(sa.String(EMAIL_MAX), default="")
     submitter_organisation: Mapped[str] = mapped_column(sa.String(NAME_MAX), default="")
     follow_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    # Hash of the one-time key of the form that proposed it: that form makes one example only.
+    submission_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     # The language of the form the contributor last filled in: their mails speak it.
     language: Mapped[str] = mapped_column(sa.String(8), default="fr", server_default="fr")
 
@@ -264,6 +266,8 @@ class Alert(db.Model):
     token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When its confirmation mail left: an address gets at most one a day, whoever asks.
+    confirm_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     def __repr__(self) -> str:

@@ -352,3 +352,45 @@ def test_the_idle_time_is_configurable(tmp_path, monkeypatch):
     client = logged_in(app)
     idle_for(app, 31)
     assert client.get("/moderation/").status_code == 302
+
+
+# --- one submission per form ---------------------------------------------------------------
+
+
+def test_the_same_form_sent_twice_makes_one_example_and_one_mail(app, make_user):
+    import re
+
+    import sqlalchemy as sa
+
+    from catalogue.extensions import db
+    from catalogue.models import Example
+
+    make_user()
+    client = app.test_client()
+    page = client.get("/proposer").get_data(as_text=True)
+    key = re.search(r'name="once" type="hidden" value="([^"]+)"', page).group(1)
+    data = form_data(once=key)
+    first = client.post("/proposer", data=data)
+    again = client.post("/proposer", data=data)  # double click, or back and send again
+    assert first.status_code == again.status_code == 302
+    assert again.headers["Location"] == first.headers["Location"] == "/proposer/merci"
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Example.id))) == 1
+    to_moderators = [m for m in outbox(app) if m["To"] == "modo@example.org"]
+    assert len(to_moderators) == 1 and len(outbox(app)) == 2
+    # A new form (a new key) is a new proposal.
+    page = client.get("/proposer").get_data(as_text=True)
+    other = re.search(r'name="once" type="hidden" value="([^"]+)"', page).group(1)
+    assert other != key
+    assert client.post("/proposer", data=form_data(once=other)).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Example.id))) == 2
+
+
+def test_a_form_with_errors_keeps_its_key(client):
+    page = client.get("/proposer").get_data(as_text=True)
+    import re
+
+    key = re.search(r'name="once" type="hidden" value="([^"]+)"', page).group(1)
+    page = client.post("/proposer", data=form_data(once=key, title="")).get_data(as_text=True)
+    assert f'name="once" type="hidden" value="{key}"' in page
