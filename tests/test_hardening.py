@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from conftest import settings_for
@@ -394,3 +395,21 @@ def test_a_form_with_errors_keeps_its_key(client):
     key = re.search(r'name="once" type="hidden" value="([^"]+)"', page).group(1)
     page = client.post("/proposer", data=form_data(once=key, title="")).get_data(as_text=True)
     assert f'name="once" type="hidden" value="{key}"' in page
+
+
+# --- query size ----------------------------------------------------------------------------
+
+
+def test_a_4_kb_query_is_cut_with_a_notice_and_links_stay_small(app, demo):
+    client = app.test_client()
+    ordinary = client.get("/exemples/", query_string={"q": "jardin " * 28}).get_data(as_text=True)
+    response = client.get("/exemples/", query_string={"q": "jardin " * 600, "tri": "x" * 4000,
+                                                      "bidule": "y" * 4000})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "seuls les 200 premiers caractères sont pris en compte" in page
+    assert "jardin " * 40 not in page
+    # Only the language switch, which comes back to the very URL asked, names the raw values.
+    assert len(re.findall("x{300,}", page)) <= 1 and len(re.findall("y{300,}", page)) <= 1
+    # The page weighs what a search of 200 characters weighs, not twenty times more.
+    assert len(page) < 2 * len(ordinary)
