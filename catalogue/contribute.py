@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 
 import sqlalchemy as sa
 from flask import (
@@ -55,11 +56,11 @@ def new_slug(title: str) -> str:
 
 
 def follow_url(token: str) -> str:
-    return url_for("contribute.follow", token=token, _external=True)
+    return mail.absolute_url("contribute.follow", token=token)
 
 
 def review_url(example: Example) -> str:
-    return url_for("moderation.review", example_id=example.id, _external=True)
+    return mail.absolute_url("moderation.review", example_id=example.id)
 
 
 def notify_moderators(example: Example, resubmitted: bool) -> None:
@@ -94,6 +95,8 @@ def _form_page(template: str, form: SubmissionForm | None, status: int = 200, **
 @limiter.limit(_submit_limit, methods=["POST"], deduct_when=_counts)
 def submit():
     form = SubmissionForm()
+    if request.method == "GET":
+        form.once.data = secrets.token_urlsafe(24)
     if request.method == "POST":
         if form.is_spam:
             return _refused_as_spam()
@@ -104,8 +107,13 @@ def submit():
     if data is None:
         return _form_page("contribute/submit.html", form)
 
+    key = hash_token(form.once.data) if form.once.data else None
     for attempt in range(3):
-        example = Example()
+        if key is not None and already_sent(key):
+            # The same form again (double click, back button): the example exists already.
+            log.info("submission form sent twice from %s: nothing more saved", request.remote_addr)
+            return redirect(url_for("contribute.thanks"))
+        example = Example(submission_key=key)
         apply_form(example, data)
         example.slug = new_slug(example.title)
         example.language = i18n.current_language()
@@ -115,7 +123,7 @@ def submit():
         try:
             db.session.commit()
             break
-        except IntegrityError:  # the same title submitted at the same moment: pick another slug
+        except IntegrityError:  # the same title or form at the same moment: look again
             db.session.rollback()
             if attempt == 2:
                 raise
@@ -132,6 +140,10 @@ def submit():
     )
     notify_moderators(example, resubmitted=False)
     return redirect(url_for("contribute.thanks"))
+
+
+def already_sent(key: str) -> bool:
+    return db.session.scalar(sa.select(Example.id).where(Example.submission_key == key)) is not None
 
 
 @bp.get("/proposer/merci")

@@ -29,7 +29,7 @@ from ..forms import (
     QueueFilterForm,
 )
 from ..models import Example
-from .blueprint import bp, get_example
+from .blueprint import bp, get_example, page_number
 from .diff import resubmission_changes
 
 log = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ def notify_submitter(example: Example, action: str, comment: str, token: str | N
             example=example,
             comment=comment,
             link=follow_url(token) if token else None,
-            public_url=url_for("public.example", slug=example.slug, _external=True),
+            public_url=mail.absolute_url("public.example", slug=example.slug),
         )
 
 
@@ -94,7 +94,7 @@ def queue():
         stmt = stmt.order_by(Example.updated_at.desc(), Example.id.desc())
     page = db.paginate(
         stmt,
-        page=request.args.get("page", 1, type=int),
+        page=page_number(),
         per_page=current_app.config["PER_PAGE"],
         error_out=False,
     )
