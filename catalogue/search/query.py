@@ -70,8 +70,6 @@ class Plan:
     terms: set[str] = field(default_factory=set)  # index terms, for highlighting
     # The thesaurus terms the words were widened to, each with the alternative it adds.
     widened: list[tuple[str, Alt]] = field(default_factory=list)
-    # Each plain word typed, with its analysed words (for the help when nothing matches).
-    words: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
 
 
 def parse(text: str) -> list[list[Part]]:
@@ -113,6 +111,7 @@ def plan(text: str, reader, thesaurus: Thesaurus | None = None) -> Plan | None:
     result = Plan(clauses=[])
     prefixes = 0
     parsed = parse(text)[:MAX_CLAUSES]
+    # The analysed words of each clause that is one plain word (None for the others).
     stems = [_plain_stems(alternatives) for alternatives in parsed]
     i = 0
     while i < len(parsed):
@@ -120,8 +119,6 @@ def plan(text: str, reader, thesaurus: Thesaurus | None = None) -> Plan | None:
         if span:  # several words typed make one term: « personnes âgées »
             words = tuple(w for s in stems[i:i + span] if s for w in s)
             result.terms.update(words)
-            result.words.extend((parsed[j][0].text, stems[j]) for j in range(i, i + span)
-                                if stems[j])
             alts = [_exact(list(words)) if len(words) == 1 else Alt(every=words)]
             result.clauses.append(tuple(alts + _widen(words, thesaurus, result)))
             i += span
@@ -133,15 +130,24 @@ def plan(text: str, reader, thesaurus: Thesaurus | None = None) -> Plan | None:
                 if prefixes > MAX_PREFIXES:
                     part = Part("word", part.text)
             parts.append(part)
-        if stems[i]:
-            result.words.append((parsed[i][0].text, stems[i]))
-        alts = [alt for part in parts for alt in _alts(part, reader, result.terms)]
+        alts = [alt for part in parts for alt in _alts(part, reader, result.terms, stems[i])]
         if alts and thesaurus is not None:
-            alts = _widened(alts, parts, thesaurus, result)
+            alts = _widened(alts, parts, stems[i], thesaurus, result)
         if alts:
             result.clauses.append(tuple(alts))
         i += 1
     return result if result.clauses else None
+
+
+def plain_words(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    """Return each plain word of a visitor's text (not a phrase, prefix or alternative) with
+    its analysed words."""
+    found = []
+    for alternatives in parse(text)[:MAX_CLAUSES]:
+        stems = _plain_stems(alternatives)
+        if stems:
+            found.append((alternatives[0].text, stems))
+    return found
 
 
 def _plain_stems(alternatives: list[Part]) -> tuple[str, ...] | None:
@@ -167,12 +173,14 @@ def _span(stems: list, start: int, thesaurus: Thesaurus) -> int:
     return found
 
 
-def _widened(alts: list[Alt], parts: list[Part], thesaurus: Thesaurus, result: Plan) -> list[Alt]:
+def _widened(alts: list[Alt], parts: list[Part], stems: tuple[str, ...] | None,
+             thesaurus: Thesaurus, result: Plan) -> list[Alt]:
     """Add to a clause of plain words the thesaurus terms each word widens to."""
     out = list(alts)
     for part in parts:
         if part.kind == "word":
-            out.extend(_widen(tuple(analyze(part.text)), thesaurus, result))
+            words = stems if stems is not None else tuple(analyze(part.text))
+            out.extend(_widen(words, thesaurus, result))
     return out
 
 
@@ -189,10 +197,10 @@ def _widen(words: tuple[str, ...], thesaurus: Thesaurus, result: Plan) -> list[A
     return alts
 
 
-def _alts(part: Part, reader, terms: set[str]) -> list[Alt]:
+def _alts(part: Part, reader, terms: set[str], stems: tuple[str, ...] | None = None) -> list[Alt]:
     if part.kind == "prefix":
         return _prefix(part.text, reader, terms)
-    words = analyze(part.text)
+    words = list(stems) if stems is not None else analyze(part.text)
     terms.update(words)
     if not words:
         return []
