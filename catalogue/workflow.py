@@ -23,17 +23,15 @@ class Action:
     sources: tuple[str | None, ...]
     target: str | None  # None: the state does not change
     needs_comment: bool = False
-    by_submitter: bool = False
     done: str = ""  # French msgid, what the journal says happened: "Publié"
 
 
 ACTIONS: dict[str, Action] = {
     a.code: a
     for a in (
-        Action("submit", N_("Proposer"), (None,), "pending", by_submitter=True,
-               done=N_("Proposé")),
+        Action("submit", N_("Proposer"), (None,), "pending", done=N_("Proposé")),
         Action("resubmit", N_("Proposer à nouveau"), ("changes_requested",), "pending",
-               by_submitter=True, done=N_("Corrigé et proposé à nouveau")),
+               done=N_("Corrigé et proposé à nouveau")),
         Action("approve", N_("Publier"), ("pending",), "published", done=N_("Publié")),
         Action("reject", N_("Refuser"), ("pending",), "rejected", needs_comment=True,
                done=N_("Refusé")),
