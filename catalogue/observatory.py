@@ -127,6 +127,12 @@ def charts(ids: list[int]) -> dict[str, Bars | Matrix]:
     }
 
 
+def kind_counts(alliances: Matrix) -> Bars:
+    """How many examples each partner kind takes part in: the diagonal of « qui s'allie avec qui »."""
+    return Bars("acteurs", gettext("Exemples par type de partenaire"),
+                [(label, alliances.cells[i][i]) for i, label in enumerate(alliances.rows)], alliances.total)
+
+
 def reading(chart: Bars | Matrix) -> str:
     """One sentence saying what the chart shows first."""
     if not chart.total or chart.top is None:

@@ -115,3 +115,16 @@ def test_no_match_and_unknown_chart(client, demo):
     page = unescape(client.get("/observatoire/?q=zzzqqqxxyy&exact=1").get_data(as_text=True))
     assert "Aucun exemple ne correspond à cette recherche." in page
     assert client.get("/observatoire/inconnu.csv").status_code == 404
+
+
+def test_key_figures_add_the_catalogues_live_counts_apart_from_the_studies(client, demo, app):
+    rows = published(app)
+    page = unescape(client.get("/cadre/chiffres").get_data(as_text=True))
+    live = page[page.index('id="catalogue-en-direct"'):page.index("Note de méthode")]
+    assert f"Comptés à l’instant sur les {len(rows)} exemples publiés" in live
+    for term in taxonomy.OBJECTIVES:
+        n = sum(term.code in e["objectif"] for e in rows)
+        assert f'<th scope="row">{term.label}</th><td>{n}</td>' in live
+    for term in taxonomy.PARTNER_KINDS:
+        n = sum(term.code in e["acteur"] for e in rows)
+        assert f'<th scope="row">{term.label}</th><td>{n}</td>' in live
