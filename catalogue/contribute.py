@@ -148,9 +148,10 @@ def already_sent(key: str) -> bool:
 @bp.get("/proposer/merci")
 def thanks():
     token = session.get("follow_token")
-    response = make_response(
-        render_template("contribute/thanks.html", link=follow_url(token) if token else None)
-    )
+    # Shown on the page the contributor is on: its own (trusted) host, not BASE_URL, which
+    # only mails need.
+    link = url_for("contribute.follow", token=token, _external=True) if token else None
+    response = make_response(render_template("contribute/thanks.html", link=link))
     response.headers["Cache-Control"] = "no-store"
     return response
 
