@@ -85,6 +85,9 @@ def bench_size(n: int) -> dict:
             row["engine"] = measure_engine(search, query_mix(random.Random(SEED + 1),
                                                              QUERIES + WARMUP))
         row["http"] = measure_http(app, query_mix(random.Random(SEED + 2), QUERIES + WARMUP))
+        # The observatory counts every match of the same searches in the database.
+        row["observatory"] = measure_http(app, query_mix(random.Random(SEED + 3), QUERIES + WARMUP),
+                                          "/observatoire/")
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
@@ -346,12 +349,12 @@ def measure_engine(search, queries: list[dict]) -> list[float]:
     return times
 
 
-def measure_http(app, queries: list[dict]) -> list[float] | str:
+def measure_http(app, queries: list[dict], path: str = "/exemples/") -> list[float] | str:
     client = app.test_client()
     times, errors = [], 0
     for i, params in enumerate(queries):
         t = time.perf_counter()
-        response = client.get("/exemples/", query_string=multidict(params))
+        response = client.get(path, query_string=multidict(params))
         elapsed = time.perf_counter() - t
         if response.status_code not in (200, 404):
             errors += 1
@@ -359,7 +362,7 @@ def measure_http(app, queries: list[dict]) -> list[float] | str:
                 print(f"  HTTP {response.status_code} for {params}", file=sys.stderr)
         if i >= WARMUP:
             times.append(elapsed)
-    return times if errors < len(queries) else "no /exemples/ view"
+    return times if errors < len(queries) else f"no {path} view"
 
 
 # --- report --------------------------------------------------------------------------------
@@ -380,6 +383,12 @@ def print_table(rows: list[dict]) -> None:
         print(f"| {r['n']:,} | {r['build_s']:.1f} | {r['size_mb']:.1f} "
               f"| {pct(r['publish'], 50):.1f} / {pct(r['publish'], 95):.1f} "
               f"| {pct(r['engine'], 50):.1f} / {pct(r['engine'], 95):.1f} | {page} |")
+    print("\n| examples | observatory page p50/p95 (ms) |")
+    print("|---:|---:|")
+    for r in rows:
+        obs = r["observatory"]
+        figure = f"{pct(obs, 50):.1f} / {pct(obs, 95):.1f}" if isinstance(obs, list) else obs
+        print(f"| {r['n']:,} | {figure} |")
     sys.stdout.flush()
 
 
