@@ -8,6 +8,7 @@ import secrets
 import tempfile
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask
 
@@ -61,6 +62,20 @@ def _finish_config(app: Flask) -> None:
     config["SESSION_COOKIE_SECURE"] = https
     config["REMEMBER_COOKIE_SECURE"] = https
     config["PREFERRED_URL_SCHEME"] = "https" if https else "http"
+    config["TRUSTED_HOSTS"] = trusted_hosts(config.get("TRUSTED_HOSTS"), config["BASE_URL"])
+
+
+def trusted_hosts(configured: list[str] | str | None, base_url: str) -> list[str]:
+    """Return the Host names to accept: the configured ones, else BASE_URL's and the loopback's.
+
+    Flask answers 400 to any other Host, so no link can be built from a forged one.
+    """
+    if isinstance(configured, str):
+        configured = [name.strip() for name in configured.split(",")]
+    hosts = [name for name in configured or [] if name]
+    if not hosts:
+        hosts = [urlsplit(base_url).hostname or "localhost", "127.0.0.1", "localhost"]
+    return list(dict.fromkeys(hosts))
 
 
 def _instance_secret(app: Flask) -> str:

@@ -23,6 +23,7 @@ from flask import (
 )
 from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import aliased
 from werkzeug.datastructures import MultiDict
 from wtforms import EmailField, StringField
 from wtforms.validators import DataRequired, Email, Length
@@ -38,11 +39,12 @@ from .public import FACET_LABELS
 bp = Blueprint("alerts", __name__, url_prefix="/alertes", cli_group=None)
 log = logging.getLogger(__name__)
 
-DEFAULT_RATE_LIMIT = "5 per hour;20 per day"
 # An unconfirmed address is forgotten after this long.
 PENDING_DAYS = 7
 # At most this many unconfirmed alerts per address: nobody can flood a stranger's mailbox.
 PENDING_PER_EMAIL = 3
+# One confirmation mail per address in this time, however many times it is asked for.
+CONFIRM_MAIL_INTERVAL = timedelta(hours=24)
 # Examples listed in one digest; the rest is behind the link to the search.
 DIGEST_MAX = 30
 
@@ -95,7 +97,7 @@ def criteria(req: search.SearchRequest) -> list[tuple[str, str]]:
 
 def search_url(alert: Alert) -> str:
     params = MultiDict(parse_qsl(alert.query))
-    return url_for("public.catalogue", **params.to_dict(flat=False), tri="recent", _external=True)
+    return mail.absolute_url("public.catalogue", **params.to_dict(flat=False), tri="recent")
 
 
 # --- tokens --------------------------------------------------------------------------------
@@ -130,11 +132,11 @@ def find(token: str) -> Alert | None:
 
 
 def unsubscribe_url(token: str) -> str:
-    return url_for("alerts.unsubscribe", token=token, _external=True)
+    return mail.absolute_url("alerts.unsubscribe", token=token)
 
 
 def _limit() -> str:
-    return current_app.config.get("ALERT_RATE_LIMIT", DEFAULT_RATE_LIMIT)
+    return current_app.config["ALERT_RATE_LIMIT"]
 
 
 def _private(response):
@@ -158,11 +160,10 @@ def new():
             return redirect(url_for("alerts.sent"), code=303)
         alert = subscribe(User.normalize_email(form.email.data), saved_query(req))
         db.session.commit()
-        if alert is not None:
+        if alert is not None and claim_confirmation_mail(alert):
             token = link_token(alert)
             mail.send(alert.email, gettext("Confirmez votre alerte du Catalogue des alliances"),
-                      "alert_confirm", confirm_url=url_for("alerts.confirm", token=token,
-                                                           _external=True),
+                      "alert_confirm", confirm_url=mail.absolute_url("alerts.confirm", token=token),
                       unsubscribe_url=unsubscribe_url(token), criteria=criteria(req),
                       days=PENDING_DAYS)
         return redirect(url_for("alerts.sent"), code=303)
@@ -191,6 +192,27 @@ def subscribe(email: str, query: str) -> Alert | None:
     link_token(alert)
     log.info("alert %d created, waiting for confirmation", alert.id)
     return alert
+
+
+def claim_confirmation_mail(alert: Alert) -> bool:
+    """Return whether a confirmation mail may go to the alert's address now, and note it.
+
+    At most one a day per address, whoever asks and for whichever search: nobody can flood a
+    stranger's mailbox. One UPDATE decides, so two workers cannot both send.
+    """
+    now = utcnow()
+    other = aliased(Alert)  # not correlated with the row being updated
+    recent = sa.select(other.id).where(
+        other.email == alert.email, other.confirm_sent_at > now - CONFIRM_MAIL_INTERVAL)
+    claimed = db.session.execute(
+        sa.update(Alert).where(Alert.id == alert.id, ~recent.exists())
+        .values(confirm_sent_at=now).execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    if not claimed:
+        log.warning("alert %d: a confirmation mail went to this address less than a day ago",
+                    alert.id)
+    return bool(claimed)
 
 
 @bp.get("/envoyee")
@@ -303,7 +325,7 @@ def _send_digest(alert: Alert, examples: list[Example]) -> bool:
                        "%(num)d nouveaux exemples d’alliances pour votre recherche", count)
     return mail.send(
         alert.email, subject, "alert_digest",
-        examples=[(e, url_for("public.example", slug=e.slug, _external=True))
+        examples=[(e, mail.absolute_url("public.example", slug=e.slug))
                   for e in examples[:DIGEST_MAX]],
         more=max(0, count - DIGEST_MAX), count=count, criteria=criteria(search_of(alert.query)),
         search_url=search_url(alert), unsubscribe_url=unsubscribe_url(token),

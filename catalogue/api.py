@@ -134,6 +134,16 @@ def examples():
             ]
             for name, values in results.facets.items()
         },
+        "query": {
+            "q": req.q,
+            "searched": results.searched,
+            "suggestion": results.suggestion,
+            "any_words": results.any_words,
+            "widened": results.widened,
+            "unmatched": results.unmatched,
+            "related": results.related,
+            "themes": [theme.value for theme in results.themes],
+        },
         "links": {
             "self": page_link(results.page),
             "next": page_link(results.page + 1) if results.page < results.pages else None,

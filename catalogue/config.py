@@ -24,6 +24,9 @@ REMEMBER_COOKIE_SAMESITE = "Lax"
 
 WTF_CSRF_TIME_LIMIT = 6 * 3600
 
+# A moderator's session ends after this many minutes without a request.
+SESSION_IDLE_MINUTES = 8 * 60
+
 # Flask-Limiter: memory:// is per process; use redis:// or memcached:// with several workers.
 RATELIMIT_STORAGE_URI = "memory://"
 RATELIMIT_HEADERS_ENABLED = True
@@ -44,5 +47,9 @@ MAIL_SENDER = "Catalogue des alliances <ne-pas-repondre@localhost>"
 # Moderators notified of new submissions; empty: every active moderator account.
 MAIL_MODERATORS: list[str] = []
 
-# Absolute base URL used in mails and feeds when there is no request (CLI).
+# Absolute base URL of the site: every link in a mail is built from it, never from the request.
 BASE_URL = "http://127.0.0.1:5000"
+# Host names the site answers to; any other Host header gets 400. Empty: the host of BASE_URL,
+# 127.0.0.1 and localhost. A list, or a string of comma-separated names ("a.org,.b.org": a
+# leading dot accepts every subdomain).
+TRUSTED_HOSTS: list[str] | str = []

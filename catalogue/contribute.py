@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 
 import sqlalchemy as sa
 from flask import (
@@ -19,7 +20,6 @@ from flask import (
 )
 from flask_babel import gettext
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from . import i18n, mail, records, workflow
 from .extensions import csrf, db, limiter
@@ -55,11 +55,11 @@ def new_slug(title: str) -> str:
 
 
 def follow_url(token: str) -> str:
-    return url_for("contribute.follow", token=token, _external=True)
+    return mail.absolute_url("contribute.follow", token=token)
 
 
 def review_url(example: Example) -> str:
-    return url_for("moderation.review", example_id=example.id, _external=True)
+    return mail.absolute_url("moderation.review", example_id=example.id)
 
 
 def notify_moderators(example: Example, resubmitted: bool) -> None:
@@ -94,6 +94,8 @@ def _form_page(template: str, form: SubmissionForm | None, status: int = 200, **
 @limiter.limit(_submit_limit, methods=["POST"], deduct_when=_counts)
 def submit():
     form = SubmissionForm()
+    if request.method == "GET":
+        form.once.data = secrets.token_urlsafe(24)
     if request.method == "POST":
         if form.is_spam:
             return _refused_as_spam()
@@ -104,8 +106,13 @@ def submit():
     if data is None:
         return _form_page("contribute/submit.html", form)
 
+    key = hash_token(form.once.data) if form.once.data else None
     for attempt in range(3):
-        example = Example()
+        if key is not None and already_sent(key):
+            # The same form again (double click, back button): the example exists already.
+            log.info("submission form sent twice from %s: nothing more saved", request.remote_addr)
+            return redirect(url_for("contribute.thanks"))
+        example = Example(submission_key=key)
         apply_form(example, data)
         example.slug = new_slug(example.title)
         example.language = i18n.current_language()
@@ -115,7 +122,7 @@ def submit():
         try:
             db.session.commit()
             break
-        except IntegrityError:  # the same title submitted at the same moment: pick another slug
+        except IntegrityError:  # the same title or form at the same moment: look again
             db.session.rollback()
             if attempt == 2:
                 raise
@@ -134,12 +141,17 @@ def submit():
     return redirect(url_for("contribute.thanks"))
 
 
+def already_sent(key: str) -> bool:
+    return db.session.scalar(sa.select(Example.id).where(Example.submission_key == key)) is not None
+
+
 @bp.get("/proposer/merci")
 def thanks():
     token = session.get("follow_token")
-    response = make_response(
-        render_template("contribute/thanks.html", link=follow_url(token) if token else None)
-    )
+    # Shown on the page the contributor is on: its own (trusted) host, not BASE_URL, which
+    # only mails need.
+    link = url_for("contribute.follow", token=token, _external=True) if token else None
+    response = make_response(render_template("contribute/thanks.html", link=link))
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -194,21 +206,14 @@ def follow(token: str):
     data = form.cleaned() if form.validate_on_submit() else None
     if data is None:
         return _form_page("contribute/follow.html", form, **context)
-    try:
-        with db.session.no_autoflush:
-            apply_form(example, data)
-            example.language = i18n.current_language()
-            workflow.transition(
-                example,
-                "resubmit",
-                comment=form.note.data or "",
-                expected_version=form.version.data,
-            )
-        db.session.commit()
-    except (workflow.TransitionError, StaleDataError) as exc:
-        db.session.rollback()
-        message = str(exc if isinstance(exc, workflow.TransitionError) else workflow.CONFLICT_MESSAGE)
-        form.refused.append(message)
+    def change(example: Example) -> None:
+        apply_form(example, data)
+        example.language = i18n.current_language()
+
+    refused = workflow.step(example, "resubmit", comment=form.note.data or "",
+                            expected_version=form.version.data, change=change)
+    if refused:
+        form.refused.append(refused)
         example = db.session.get(Example, example.id)
         # Clear what was posted, or the field would still render the old version.
         form.version.data, form.version.raw_data = example.version, None

@@ -12,6 +12,7 @@ import ssl
 from collections.abc import Iterable
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import current_app, render_template
@@ -20,6 +21,19 @@ from .extensions import db
 from .models import User
 
 log = logging.getLogger("catalogue.mail")
+
+
+def absolute_url(endpoint: str, **values) -> str:
+    """Return the absolute URL of an endpoint on BASE_URL, whatever Host the request named.
+
+    Links leave the site in mails: a forged Host header must never choose where they point.
+    """
+    base = urlsplit(current_app.config["BASE_URL"])
+    adapter = current_app.url_map.bind(
+        base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "http"
+    )
+    current_app.inject_url_defaults(endpoint, values)
+    return adapter.build(endpoint, values, force_external=True)
 
 
 def send(to: str | Iterable[str], subject: str, template: str, **context) -> bool:

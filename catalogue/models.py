@@ -84,6 +84,8 @@ class Example(db.Model):
     submitter_email: Mapped[str] = mapped_column(sa.String(EMAIL_MAX), default="")
     submitter_organisation: Mapped[str] = mapped_column(sa.String(NAME_MAX), default="")
     follow_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    # Hash of the one-time key of the form that proposed it: that form makes one example only.
+    submission_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     # The language of the form the contributor last filled in: their mails speak it.
     language: Mapped[str] = mapped_column(sa.String(8), default="fr", server_default="fr")
 
@@ -213,11 +215,27 @@ class User(UserMixin, db.Model):
         return check_password_hash(self.password_hash, password)
 
     def end_sessions(self) -> None:
+        """End every session of this user: the nonce no longer matches, the records go."""
         self.session_nonce = secrets.token_hex(16)
+        if self.id is not None:
+            db.session.execute(sa.delete(LoginSession).where(LoginSession.user_id == self.id))
 
     @staticmethod
     def normalize_email(email: str) -> str:
         return "".join(email.split()).casefold()
+
+
+class LoginSession(db.Model):
+    """A logged-in browser session, kept server-side: deleting the row ends every copy of it."""
+
+    __tablename__ = "login_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    # Hash of the token kept in the signed session cookie.
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class IndexOutbox(db.Model):
@@ -248,6 +266,8 @@ class Alert(db.Model):
     token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When its confirmation mail left: an address gets at most one a day, whoever asks.
+    confirm_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     def __repr__(self) -> str:

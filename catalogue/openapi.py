@@ -52,10 +52,15 @@ def _filter_parameter(name: str) -> dict[str, Any]:
                           {"const": ""}]}
     else:
         item = {"type": "string", "enum": ["", *facet.codes]}
+    if facet.all_of:
+        repeat = (" Répétable : l’alliance doit réunir chacune des valeurs données (ET), et les "
+                  "filtres différents se combinent (ET). Une valeur vide est ignorée.")
+    else:
+        repeat = (" Répétable : les valeurs d’un même filtre s’additionnent (OU), les filtres "
+                  "différents se combinent (ET). Une valeur vide est ignorée.")
     return {
         "name": name, "in": "query", "required": False, "style": "form", "explode": True,
-        "description": FILTERS[name] + " Répétable : les valeurs d’un même filtre s’additionnent "
-        "(OU), les filtres différents se combinent (ET). Une valeur vide est ignorée.",
+        "description": FILTERS[name] + repeat,
         "schema": {"type": "array", "items": item},
     }
 
@@ -156,9 +161,10 @@ SCHEMAS: dict[str, Any] = {
     "ExampleList": {
         "type": "object",
         "additionalProperties": False,
-        "required": ["total", "page", "pages", "per_page", "results", "facets", "links"],
+        "required": ["total", "page", "pages", "per_page", "results", "facets", "links", "query"],
         "properties": {
             "total": {"type": "integer", "minimum": 0},
+            "query": _ref("QueryReport"),
             "page": {"type": "integer", "minimum": 1},
             "pages": {"type": "integer", "minimum": 0},
             "per_page": {"type": "integer", "minimum": 1, "maximum": PER_PAGE_MAX},
@@ -180,6 +186,39 @@ SCHEMAS: dict[str, Any] = {
                     "previous": {"type": ["string", "null"], "format": "uri"},
                 },
             },
+        },
+    },
+    "QueryReport": {
+        "type": "object",
+        "description": "Ce que la recherche a fait des mots de `q`, comme la page /exemples/ "
+                       "le dit au visiteur.",
+        "additionalProperties": False,
+        "required": ["q", "searched", "suggestion", "any_words", "widened", "unmatched",
+                     "related", "themes"],
+        "properties": {
+            "q": {"type": "string", "description": "Les mots tels que reçus."},
+            "searched": {"type": ["string", "null"],
+                         "description": "Mots corrigés recherchés à la place de `q` (faute de "
+                                        "frappe, rien trouvé tels quels) ; null sinon."},
+            "suggestion": {"type": ["string", "null"],
+                           "description": "Correction proposée sans être appliquée "
+                                          "(« Vouliez-vous dire … ? »)."},
+            "any_words": {"type": "boolean",
+                          "description": "Aucun exemple n’a tous les mots : résultats ayant au "
+                                         "moins l’un d’eux."},
+            "widened": {"type": "array", "items": {"type": "string"},
+                        "description": "Termes du thésaurus (sigles, synonymes) auxquels la "
+                                       "recherche a été élargie et qui ont trouvé des résultats ; "
+                                       "`exact=1` cherche les mots tels que tapés."},
+            "unmatched": {"type": "array", "items": {"type": "string"},
+                          "description": "Mots corrects qu’aucun exemple ne contient (jamais "
+                                         "remplacés par un autre mot)."},
+            "related": {"type": "array", "items": {"type": "string"},
+                        "description": "Termes voisins de ces mots dans le thésaurus qui "
+                                       "trouvent des exemples."},
+            "themes": {"type": "array", "items": {"type": "string", "enum": list(taxonomy.THEMES.codes)},
+                       "description": "Codes des thèmes les plus proches de ces mots (filtre "
+                                      "`theme`)."},
         },
     },
     "Term": {
@@ -220,6 +259,10 @@ def document() -> dict[str, Any]:
         {"name": "q", "in": "query", "required": False,
          "description": "Mots recherchés (accents et pluriels indifférents).",
          "schema": {"type": "string", "maxLength": Q_MAX}},
+        {"name": "exact", "in": "query", "required": False,
+         "description": "1 : chercher les mots tels que tapés, sans correction orthographique "
+                        "ni élargissement par le thésaurus (sigles, synonymes).",
+         "schema": {"type": "integer", "enum": [0, 1], "default": 0}},
         *(_filter_parameter(name) for name in FILTERS),
         {"name": "tri", "in": "query", "required": False,
          "description": "Ordre des résultats : pertinence, plus récents d’abord, ou titre.",

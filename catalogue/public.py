@@ -6,16 +6,17 @@ from functools import lru_cache
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, g, render_template, request, url_for
+from flask import Blueprint, abort, g, make_response, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy.orm import selectinload
 
-from . import framework, i18n, regions_map, search, taxonomy
+from . import framework, i18n, observatory, regions_map, search, taxonomy
 from .extensions import db
 from .i18n import gettext
 from .models import Example
+from .views import private
 
 bp = Blueprint("public", __name__)
 
@@ -83,8 +84,8 @@ def home():
 @bp.get("/exemples/")
 def catalogue():
     req, notices = search.parse_args(request.args)
-    # Links carry the filters as understood: values cleaned, unknown ones left out.
-    g.links = _Links(request.args, req.filters)
+    # Links carry the search as understood: values cleaned and cut, unknown ones left out.
+    g.links = _Links(request.args, req)
     try:
         results = search.search(req)
     except search.PageOutOfRange:
@@ -186,11 +187,12 @@ def url_with(endpoint: str = "public.catalogue", toggle: tuple[str, str] | None 
 class _Links:
     """The current request's parameters, each already encoded, and the endpoints' paths."""
 
-    def __init__(self, args, filters: dict[str, tuple[str, ...]] | None = None):
+    def __init__(self, args, understood: search.SearchRequest | None = None):
         self.params = {k: args.getlist(k) for k in args}
-        if filters is not None:
-            for name in search.FACETS.keys() & self.params.keys():
-                self.params[name] = list(filters.get(name, ()))
+        if understood is not None:
+            # Never the raw values: a 4 KB query repeated in a hundred links makes a huge page.
+            values = _understood(understood)
+            self.params = {k: values[k] for k in self.params if k in values}
         self.encoded = {k: _encode(k, values) for k, values in self.params.items()}
         self.paths: dict[str, str] = {}
 
@@ -212,6 +214,14 @@ class _Links:
         parts += [_encode(k, values) for k, values in changed.items() if k not in encoded]
         query = "&".join(part for part in parts if part)
         return f"{path}?{query}" if query else path
+
+
+def _understood(req: search.SearchRequest) -> dict[str, list[str]]:
+    """Return the catalogue's parameters as the search understood them, by name."""
+    values = {name: list(req.filters.get(name, ())) for name in search.FACETS}
+    values.update(q=[req.q] if req.q else [], tri=[req.sort], page=[str(req.page)],
+                  per_page=[str(req.per_page)], exact=["1"] if req.exact else [])
+    return values
 
 
 def _links() -> _Links:
@@ -237,7 +247,9 @@ def example(slug: str):
     if item is None or not (item.is_published or current_user.is_authenticated):
         abort(404)
     similar = load_cards(search.similar(item.id)) if item.is_published else []
-    return render_template("public/example.html", example=item, similar=similar)
+    response = make_response(render_template("public/example.html", example=item, similar=similar))
+    # An unpublished example is seen by moderators only: never kept by a cache.
+    return response if item.is_published else private(response)
 
 
 @bp.get("/cadre/", endpoint="framework")
@@ -267,7 +279,10 @@ def objective(code: str):
 
 @bp.get("/cadre/chiffres")
 def figures():
-    return render_template("public/cadre/figures.html", figures=framework.KEY_FIGURES)
+    # The catalogue's own figures, counted live, beside the studies' (kept apart on the page).
+    live = observatory.charts(search.all_ids(search.SearchRequest()))
+    return render_template("public/cadre/figures.html", figures=framework.KEY_FIGURES,
+                           objectives=live["objectifs"], kinds=observatory.kind_counts(live["alliances"]))
 
 
 @bp.get("/cadre/ressources")

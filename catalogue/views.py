@@ -6,14 +6,15 @@ import logging
 
 import nh3
 import sqlalchemy as sa
-from flask import Flask, current_app, jsonify, make_response, render_template, request
+from flask import Flask, abort, current_app, jsonify, make_response, render_template, request
 from flask_babel import format_date, gettext
 from flask_wtf.csrf import CSRFError
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from . import i18n, search, taxonomy
 from .extensions import db
@@ -80,14 +81,23 @@ def page_window(page: int, pages: int, around: int = 2) -> list[int | None]:
     return window
 
 
+class RowIdConverter(IntegerConverter):
+    """`<int:…>` in a URL: a number a database id can hold, else 404 (never an overflow)."""
+
+    def __init__(self, map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def init_app(app: Flask) -> None:
     if app.config.get("PROXIES"):
         n = int(app.config["PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
+    app.url_map.converters["int"] = RowIdConverter  # before any rule is added
 
-    from . import alerts, api, auth, contribute, exports, moderation, public
+    from . import alerts, api, auth, contribute, exports, moderation, observatory, public
 
-    for module in (public, contribute, auth, moderation, api, exports, alerts):
+    for module in (public, contribute, auth, moderation, api, exports, alerts, observatory):
         app.register_blueprint(module.bp)
 
     app.jinja_env.globals.update(
@@ -96,6 +106,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(rich=rich_text, label=term_label, long_date=long_date)
     app.add_url_rule("/healthz", "healthz", healthz)
     i18n.init_app(app)
+    app.before_request(_refuse_files)
     app.after_request(_security_headers)
     _register_error_pages(app)
 
@@ -115,6 +126,19 @@ def healthz():
     healthy = database["ok"] and index["ok"]
     response = jsonify(status="ok" if healthy else "degraded", database=database, index=index)
     response.status_code = 200 if healthy else 503
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _refuse_files() -> None:
+    """Answer 400 to a file sent in a form: no form of the site takes one, and every field
+    expects text (`curl -F 'title=@file'` must not reach a validator as a file object)."""
+    if request.mimetype == "multipart/form-data" and request.files:
+        abort(400)
+
+
+def private(response):
+    """Keep a page out of every cache (moderation, accounts, unpublished examples)."""
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -152,6 +176,11 @@ def error_page(code: int, message: str | None = None):
 def _register_error_pages(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
+        if isinstance(exc, SecurityError):
+            # An untrusted Host: no URL can be built for this request, so no page either.
+            return make_response(
+                gettext("Requête incorrecte : ce site ne répond pas à ce nom d’hôte.") + "\n",
+                400, {"Content-Type": "text/plain; charset=utf-8"})
         if exc.code not in ERRORS:
             return exc
         response = error_page(exc.code)

@@ -74,6 +74,8 @@ def settings_for(tmp_path: Path, **overrides) -> dict:
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "SERVER_NAME": None,
+        # The test client's host: links in mails name the site the tests talk to.
+        "BASE_URL": "http://localhost",
     }
     if POSTGRES_URL:
         # No pool: a connection closes when returned, none is left open for the GC to find.

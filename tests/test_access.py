@@ -26,6 +26,8 @@ ACCESS: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("public.objective", "GET"): ("/cadre/objectifs/innover", PUBLIC),
     ("public.figures", "GET"): ("/cadre/chiffres", PUBLIC),
     ("public.resources", "GET"): ("/cadre/ressources", PUBLIC),
+    ("observatory.index", "GET"): ("/observatoire/?objectif=innover", PUBLIC),
+    ("observatory.chart_csv", "GET"): ("/observatoire/alliances.csv?region=53", PUBLIC),
     ("static", "GET"): ("/static/favicon.svg", PUBLIC),
     ("healthz", "GET"): ("/healthz", PUBLIC),
     ("language", "GET"): ("/langue/en?next=/exemples/", {ANON: 303, MODO: 303, ADMIN: 303}),
@@ -120,3 +122,38 @@ def test_access_matrix(app, world, role):
 def test_unpublished_example_is_404_not_403(client, world):
     response = client.get(f"/exemples/{world['pen']}")
     assert response.status_code == 404
+
+
+# Values an attacker sends instead of the expected ones: numbers beyond 64 bits, dates beyond
+# the calendar, a huge page. Every rule gets them, for every role: never a 500.
+ODD_NUMBER = "99999999999999999999"
+ODD_QUERY = "?page=9223372036854775807&du=0001-01-01&au=9999-12-31&id=" + ODD_NUMBER
+
+
+def odd_url(rule) -> str:
+    values = {name: ODD_NUMBER if type(rule._converters[name]).__name__ != "UnicodeConverter"
+              else "x" * 300 for name in rule.arguments}
+    path = rule.rule
+    for name, value in values.items():
+        path = path.replace(f"<{name}>", value)
+        for converter in ("int", "string", "path"):
+            path = path.replace(f"<{converter}:{name}>", value)
+    return path + ODD_QUERY
+
+
+@pytest.mark.parametrize("role", [ANON, MODO, ADMIN])
+def test_every_rule_survives_odd_values(app, world, role):
+    failures = []
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            client = app.test_client()
+            if role != ANON:
+                client.post("/connexion", data={
+                    "email": f"{'modo' if role == MODO else 'admin'}@example.org",
+                    "password": "correct horse battery"})
+            url = odd_url(rule)
+            response = client.open(url, method=method)
+            response.close()
+            if response.status_code >= 500:
+                failures.append((method, url, response.status_code))
+    assert failures == []

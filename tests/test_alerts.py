@@ -127,20 +127,44 @@ def test_a_bad_address_is_refused_in_french(app, client, email, message):
     assert alerts(app) == [] and outbox(app) == []
 
 
-def test_asking_twice_resends_the_link_while_pending_then_says_nothing(app, client):
+def confirmation_mailed_ago(app, hours):
+    """Move the confirmation mails `hours` into the past (instead of waiting)."""
+    with app.app_context():
+        db.session.execute(sa.update(Alert).where(Alert.confirm_sent_at.is_not(None))
+                           .values(confirm_sent_at=utcnow() - timedelta(hours=hours)))
+        db.session.commit()
+
+
+def test_asking_again_resends_the_link_once_a_day_at_most_then_says_nothing(app, client):
     subscribe(client)
+    subscribe(client)
+    assert len(alerts(app)) == 1 and len(outbox(app)) == 1
+    confirmation_mailed_ago(app, 23)
+    subscribe(client)
+    assert len(outbox(app)) == 1
+    confirmation_mailed_ago(app, 25)
     subscribe(client)
     assert len(alerts(app)) == 1 and len(outbox(app)) == 2
     client.post(link(outbox(app)[-1], "confirmer"))
+    confirmation_mailed_ago(app, 25)
     response = subscribe(client)
     assert response.status_code == 303  # the same answer: nothing tells the address is known
     assert len(alerts(app)) == 1 and len(outbox(app)) == 2
 
 
-def test_an_address_has_few_unconfirmed_alerts(app, client):
+def test_an_address_has_few_unconfirmed_alerts_and_one_mail_a_day(app, client):
     for region in ("53", "76", "84", "11", "93"):
         assert subscribe(client, query=f"region={region}").status_code == 303
-    assert len(alerts(app)) == 3 and len(outbox(app)) == 3
+    assert len(alerts(app)) == 3 and len(outbox(app)) == 1
+
+
+def test_many_clients_cannot_flood_one_mailbox(app):
+    for i in range(40):
+        client = app.test_client()
+        response = client.post("/alertes/nouvelle?region=53", data={"email": "victime@example.org"},
+                               environ_base={"REMOTE_ADDR": f"10.0.{i}.1"})
+        assert response.status_code == 303
+    assert len(outbox(app)) == 1
 
 
 def test_subscription_with_csrf_on(tmp_path, monkeypatch):

@@ -255,7 +255,7 @@ def test_openapi_parameters_are_the_catalogue_filters(client):
 
     document = client.get("/api/v1/openapi.json").get_json()
     names = {p["name"] for p in document["paths"]["/api/v1/examples"]["get"]["parameters"]}
-    assert names == {*FACETS, "q", "tri", "page", "per_page"}
+    assert names == {*FACETS, "q", "exact", "tri", "page", "per_page"}
 
 
 def test_the_guide_page_describes_the_api_in_french(client):

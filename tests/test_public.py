@@ -99,6 +99,20 @@ def test_filters_combine_and_across_or_within(client, demo, app):
     assert set(listed_slugs(client, "region=53&region=11&objectif=innover")) == expected
 
 
+def test_partner_kinds_mean_alliances_bringing_them_together(client, demo, app):
+    with app.app_context():
+        rows = db.session.scalars(
+            sa.select(Example).where(Example.state == "published")
+            .options(sa.orm.selectinload(Example.partners))).all()
+        kinds = {e.slug: {p.kind for p in e.partners} for e in rows}
+    expected = {slug for slug, found in kinds.items() if {"association", "entreprise"} <= found}
+    assert 0 < len(expected) < sum("association" in found for found in kinds.values())
+    assert set(listed_slugs(client, "acteur=association&acteur=entreprise")) == expected
+    page = unescape(text(client.get("/exemples/?acteur=association&acteur=entreprise")))
+    assert "Alliances réunissant Association et Entreprise" in page
+    assert "pour les alliances qui les réunissent tous" in page
+
+
 def facet_values(page: str, name: str) -> list[str]:
     """The values a facet of the sidebar links to, in order (selected or not)."""
     return re.findall(rf'href="/exemples/\?[^"]*?{name}=([^"&]+)[^"]*" class="facet-value', page)

@@ -63,6 +63,27 @@ def test_or_inside_a_facet_and_across_facets(demo_app):
     assert set(narrowed.ids()) <= set(both.ids())
 
 
+def test_partner_kinds_combine_with_and_and_counts_stay_exact(demo_app):
+    """« Association » and « Entreprise » mean alliances bringing both together."""
+    association = set(search.all_ids(parse_args(MultiDict([("acteur", "association")]))[0]))
+    company = set(search.all_ids(parse_args(MultiDict([("acteur", "entreprise")]))[0]))
+    both = find("", acteur=["association", "entreprise"], per_page=100)
+    assert set(both.ids()) == association & company
+    assert 0 < both.total < min(len(association), len(company))
+    # Each value offered once a kind is chosen narrows the results: its count is the new total.
+    start = find("", acteur="association")
+    shown = {v.value: v for v in start.facets["acteur"]}
+    assert shown["association"].selected and shown["association"].count == start.total
+    others = [v for v in start.facets["acteur"] if not v.selected]
+    assert others
+    for value in others:
+        assert value.count <= start.total
+        assert find("", acteur=["association", value.value]).total == value.count, value.value
+    # Still AND across facets.
+    narrowed = find("", acteur=["association", "entreprise"], echelle="local")
+    assert set(narrowed.ids()) <= set(both.ids())
+
+
 def test_only_values_with_results_are_offered(search_app, add):
     add(regions=["53"], themes=["sante"])
     results = find("")

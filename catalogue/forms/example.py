@@ -489,6 +489,9 @@ class SubmissionForm(ExampleForm):
     homepage = StringField(
         _l("Ne pas remplir ce champ"), render_kw={"tabindex": "-1", "autocomplete": "off"}
     )
+    # A key given with the empty form: the same form sent twice (double click, back button)
+    # makes one example.
+    once = StringField(widget=HiddenInput(), validators=[Length(max=64)])
 
     @property
     def is_spam(self) -> bool:

@@ -84,6 +84,19 @@ class JournalFilterForm(LocalizedForm):
     du = DateField(_l("Du"), validators=[Optional()], render_kw={"autocomplete": "off"})
     au = DateField(_l("Au"), validators=[Optional()], render_kw={"autocomplete": "off"})
 
+    # The journal starts long after the first and ends long before the last day a date can
+    # name: outside, a day turned into a UTC instant would overflow.
+    FIRST_YEAR, LAST_YEAR = 2000, 9000
+
+    def _in_range(self, field) -> None:
+        if field.data and not self.FIRST_YEAR <= field.data.year <= self.LAST_YEAR:
+            raise ValidationError(gettext("Indiquez une date entre %(first)d et %(last)d.",
+                                          first=self.FIRST_YEAR, last=self.LAST_YEAR))
+
+    def validate_du(self, field) -> None:
+        self._in_range(field)
+
     def validate_au(self, field) -> None:
+        self._in_range(field)
         if field.data and self.du.data and field.data < self.du.data:
             raise ValidationError(gettext("La date de fin précède la date de début."))

@@ -7,6 +7,7 @@ import logging
 import sqlalchemy as sa
 from flask import (
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -14,9 +15,10 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext
-from flask_login import current_user, login_user
+from flask_login import current_user
 
-from ..extensions import db
+from ..auth import start_session
+from ..extensions import db, limiter
 from ..forms import (
     ROLES,
     EmptyForm,
@@ -31,7 +33,22 @@ from .blueprint import admin_required, bp
 log = logging.getLogger(__name__)
 
 
+def _password_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _account_key() -> str:
+    return f"password-user:{getattr(current_user, 'id', '')}"
+
+
+def _failed(response) -> bool:
+    return response.status_code != 302
+
+
+# The current password is checked here too: guessed no faster than at the login page.
 @bp.route("/mot-de-passe", methods=["GET", "POST"])
+@limiter.limit(_password_limit, methods=["POST"], deduct_when=_failed)
+@limiter.limit(_password_limit, methods=["POST"], key_func=_account_key, deduct_when=_failed)
 def password():
     """Change one's own password; the person's other sessions end, this one goes on."""
     form = OwnPasswordForm()
@@ -41,8 +58,8 @@ def password():
             form.current.errors.append(gettext("Mot de passe actuel incorrect."))
         else:
             user.set_password(form.password.data)
+            start_session(user)  # this session goes on; the others' records are gone
             db.session.commit()
-            login_user(user)  # this session carries the new nonce; the others no longer match
             log.info("%s changed their password", user.email)
             flash(gettext("Mot de passe changé. Vos autres sessions sont fermées."), "success")
             return redirect(url_for("moderation.queue"))
@@ -150,9 +167,9 @@ def user_password(user_id: int):
     form = UserPasswordForm()
     if form.validate_on_submit():
         user.set_password(form.password.data)
-        db.session.commit()
         if user.id == current_user.id:
-            login_user(user)
+            start_session(user)
+        db.session.commit()
         log.info("%s reset the password of %s", current_user.email, user.email)
         flash(
             gettext(

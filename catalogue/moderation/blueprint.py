@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Blueprint, abort
+from flask import Blueprint, abort, request
 from flask_login import current_user
 
 from ..extensions import db, login_manager
 from ..models import Example
+from ..views import private
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
+bp.after_request(private)
+
+# Beyond this, a page number is a forged URL: 404 rather than an offset the database refuses.
+MAX_PAGE = 100_000
 
 
 @bp.before_request
@@ -31,6 +36,14 @@ def admin_required(view):
         return view(*args, **kwargs)
 
     return wrapped
+
+
+def page_number() -> int:
+    """Return the `page` argument of a list, 1 when absent or unreadable, 404 when absurd."""
+    page = request.args.get("page", 1, type=int)
+    if page > MAX_PAGE:
+        abort(404)
+    return page
 
 
 def get_example(example_id: int) -> Example:

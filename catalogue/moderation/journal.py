@@ -22,7 +22,7 @@ from ..forms import (
     options,
 )
 from ..models import ModerationEvent, User
-from .blueprint import bp
+from .blueprint import bp, page_number
 
 CONTRIBUTOR = "contributeur"  # the journal filter value for events without a moderator
 
@@ -63,7 +63,7 @@ def journal():
     stmt = stmt.order_by(ModerationEvent.created_at.desc(), ModerationEvent.id.desc())
     page = db.paginate(
         stmt,
-        page=request.args.get("page", 1, type=int),
+        page=page_number(),
         per_page=current_app.config["PER_PAGE"],
         error_out=False,
     )

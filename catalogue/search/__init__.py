@@ -11,6 +11,10 @@ No Whoosh object leaves this package: callers get ids, counts and escaped snippe
 - The index follows the database through the outbox (see `sync`): any ORM change to an example
   or its partners is applied right after the commit. Bulk `sa.update()` / `sa.delete()` emit no
   ORM events: call `write_outbox(ids)` in the same transaction, or `rebuild()` afterwards.
+- Words are widened at query time through the thesaurus of the field (`thesaurus`,
+  synonyms.txt; the instance folder's copy wins; `current_thesaurus()`), and only misspelt
+  words are corrected (`lexicon`): results say which terms widened the search (`widened`) and
+  which correct words matched nothing (`unmatched`, with `related` terms and `themes`).
 - `rebuild()` builds a new generation beside the live one and swaps it in atomically;
   `check()` compares the index with the database; `status()` feeds /healthz.
 """
@@ -24,7 +28,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from ..extensions import db
-from . import sync
+from . import sync, thesaurus
 from .engine import (
     FacetValue,
     Hit,
@@ -35,6 +39,7 @@ from .engine import (
     run_facet_counts,
     run_search,
     run_similar,
+    run_term_counts,
 )
 from .facets import FACETS, YEAR_RANGES, YEARS
 from .request import BadParameter, SearchRequest, parse_args, parse_args_strict
@@ -47,8 +52,8 @@ log = logging.getLogger(__name__)
 __all__ = [
     "FACETS", "SCHEMA_VERSION", "YEARS", "YEAR_RANGES", "BadParameter", "CheckReport",
     "FacetValue", "Hit", "PageOutOfRange", "SearchRequest", "SearchResults", "all_ids",
-    "check", "facet_counts", "init_app", "parse_args", "parse_args_strict", "process_outbox",
-    "rebuild", "search", "similar", "status", "write_outbox",
+    "check", "current_thesaurus", "facet_counts", "init_app", "parse_args", "parse_args_strict",
+    "process_outbox", "rebuild", "search", "similar", "status", "term_counts", "write_outbox",
 ]
 
 
@@ -62,6 +67,7 @@ def init_app(app) -> None:
     timeout = float(app.config.get("SEARCH_WRITE_TIMEOUT", 5.0))
     store = Store(app.config["INDEX_DIR"], write_timeout=timeout)
     app.extensions["search"] = store
+    app.extensions["search_thesaurus"] = thesaurus.Source(app.instance_path)
     sync.register_listeners()
     with app.app_context():
         try:
@@ -80,17 +86,24 @@ def init_app(app) -> None:
 
 def search(req: SearchRequest) -> SearchResults:
     """Search published examples; PageOutOfRange beyond the last page, never raises otherwise."""
-    return _attempt(lambda store: run_search(store, req), lambda: degraded(req))
+    widen = current_thesaurus()
+    return _attempt(lambda store: run_search(store, req, widen), lambda: degraded(req))
 
 
 def all_ids(req: SearchRequest, limit: int | None = None) -> list[int]:
     """Return the ids of every match in order, without pagination (exports, feeds)."""
-    return _attempt(lambda store: run_all_ids(store, req, limit), list)
+    widen = current_thesaurus()
+    return _attempt(lambda store: run_all_ids(store, req, limit, widen), list)
 
 
 def similar(example_id: int, limit: int = 4) -> list[int]:
     """Return up to `limit` published examples like this one (never itself)."""
     return _attempt(lambda store: run_similar(store, int(example_id), limit), list)
+
+
+def term_counts(terms: list[tuple[str, ...]]) -> list[int]:
+    """Count the published examples having each term's analysed words (for `synonyms check`)."""
+    return run_term_counts(_store(), terms)
 
 
 def facet_counts() -> dict[str, dict[str, int]]:
@@ -135,12 +148,23 @@ def status() -> dict:
     return info
 
 
+def current_thesaurus() -> thesaurus.Thesaurus:
+    """Return the thesaurus in force (the instance folder's synonyms.txt, else the packaged)."""
+    return current_app.extensions["search_thesaurus"].current()
+
+
 def _store() -> Store:
     return current_app.extensions["search"]
 
 
 def _attempt(work, fallback):
-    """Run a read; on a fault retry once on a freshly opened index, then degrade."""
+    """Run a read; on an index fault retry once on a freshly opened index, then degrade.
+
+    Only an unreadable index is an outage: IndexUnavailable, or an OSError from files that a
+    rebuild elsewhere swapped away under this thread. Any other exception is a bug, not an
+    outage: it is logged with its traceback, the index is not marked unavailable (/healthz
+    stays green, no rebuild starts), and the visitor still gets the empty fallback, never a 500.
+    """
     store = _store()
     error: Exception | None = None
     for _ in range(2):
@@ -148,11 +172,13 @@ def _attempt(work, fallback):
             result = work(store)
         except PageOutOfRange:
             raise
-        except Exception as exc:
-            # A rebuild elsewhere may have removed the generation this thread had open.
+        except (IndexUnavailable, OSError) as exc:
             store.forget()
             error = exc
             continue
+        except Exception:
+            log.exception("search: a read failed on a readable index")
+            return fallback()
         if store.last_error is not None:
             log.info("search: index available again")
             store.last_error = None

@@ -1,4 +1,5 @@
-"""Search commands (`flask --app catalogue reindex`, `check-index`), registered by catalogue.cli."""
+"""Search commands (`flask --app catalogue reindex`, `check-index`, `synonyms check`),
+registered by catalogue.cli."""
 
 from __future__ import annotations
 
@@ -54,4 +55,64 @@ def check_index_command(fix: bool) -> None:
     click.echo("Index de recherche à jour.")
 
 
-COMMANDS = (reindex_command, check_index_command)
+@click.group("synonyms")
+def synonyms_group() -> None:
+    """The thesaurus of the field (synonyms.txt) the search widens words with."""
+
+
+@synonyms_group.command("check")
+@click.option("--file", "path", type=click.Path(exists=True, dir_okay=False),
+              help="Check this file instead of the one in force (to try a change first).")
+@with_appcontext
+def synonyms_check_command(path: str | None) -> None:
+    """Validate the synonyms file and show what each line widens to on the current index.
+
+    Exit 1 when a line is refused.
+    """
+    from pathlib import Path
+
+    from flask import current_app
+
+    from . import term_counts
+    from .thesaurus import load
+
+    source = Path(path) if path else current_app.extensions["search_thesaurus"].path()
+    try:
+        thesaurus = load(source)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise click.ClickException(f"lecture impossible : {exc}") from None
+    click.echo(f"Fichier : {source}")
+    terms = list(dict.fromkeys(t.stems for line in thesaurus.lines for t in line.terms))
+    try:
+        counts: dict = dict(zip(terms, term_counts(terms), strict=True))
+    except Exception as exc:  # the file can still be checked
+        click.echo(f"Index indisponible ({exc}) : exemples non comptés.", err=True)
+        counts = dict.fromkeys(terms, "?")
+    problems = {p.number: p for p in thesaurus.problems}
+    rows = sorted([(line.number, line) for line in thesaurus.lines]
+                  + [(p.number, p) for p in thesaurus.problems], key=lambda row: row[0])
+    empty = set()
+    for number, row in rows:
+        click.echo(f"ligne {number} : {row.text}")
+        if number in problems:
+            click.echo(f"  REFUSÉE : {row.message}")
+            continue
+        for term in row.sources:
+            widened = []
+            for target in (row.targets if row.targets is not None else row.sources):
+                if target.stems == term.stems:
+                    continue
+                if thesaurus.usable(target):
+                    widened.append(f"{target.text} ({counts[target.stems]})")
+                else:
+                    widened.append(f"{target.text} (ignoré : c’est aussi un nom de lieu)")
+            click.echo(f"  « {term.text} » ({counts[term.stems]}) → " + ", ".join(widened))
+        empty.update(t.text for t in row.terms if counts[t.stems] == 0)
+    click.echo(f"{len(thesaurus.lines)} ligne(s) valide(s), {len(problems)} refusée(s) ; "
+               f"{len(empty)} terme(s) ne trouvent encore aucun exemple "
+               "(entre parenthèses : les exemples publiés qui contiennent chaque terme).")
+    if problems:
+        sys.exit(1)
+
+
+COMMANDS = (reindex_command, check_index_command, synonyms_group)

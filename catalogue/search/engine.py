@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import heapq
 import logging
 import math
@@ -10,14 +11,16 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
+from .. import taxonomy
 from . import bits
 from .analysis import analyze
 from .facets import FACETS
-from .query import Clause, Plan, correct, plan
+from .query import Alt, Clause, Plan, correct, plain_words, plan
 from .request import PER_PAGE_MAX, SearchRequest
 from .snapshot import Scored, Snapshot, leaves
 from .snippets import snippet
 from .store import Store
+from .thesaurus import Thesaurus
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +28,8 @@ log = logging.getLogger(__name__)
 SIMILAR_FACET_WEIGHTS = {"theme": 0.3, "objectif": 0.15, "region": 0.1, "departement": 0.05,
                          "acteur": 0.05, "echelle": 0.05}
 SIMILAR_KEY_TERMS = 12
+HELP_TERMS = 5   # related thesaurus terms offered when a word matches nothing
+HELP_THEMES = 3  # closest themes offered
 
 
 @dataclass
@@ -60,6 +65,13 @@ class SearchResults:
     any_words: bool = False
     degraded: bool = False
     sort: str = "pertinence"  # the order actually used ("recent" when there are no words)
+    # Thesaurus terms the words were widened to that found some of the results.
+    widened: list[str] = field(default_factory=list)
+    # Words typed that no example contains (never "corrected" when they are correct words),
+    # and the help offered for them: thesaurus terms that do match, and the closest themes.
+    unmatched: list[str] = field(default_factory=list)
+    related: list[str] = field(default_factory=list)
+    themes: list[FacetValue] = field(default_factory=list)
 
     def ids(self) -> list[int]:
         return [hit.id for hit in self.hits]
@@ -74,12 +86,13 @@ class _Match:
     """The documents a request matches, before pagination."""
 
     docs: int                      # bitset: text match (or all live documents)
-    filters: dict[str, int]        # bitset of each filtered facet (OR of its values)
+    filters: dict[str, int]        # bitset of each filtered facet (OR of its values, or AND)
     plan: Plan | None = None
     clauses: list[Scored] = field(default_factory=list)  # for ranking
     searched: str | None = None
     suggestion: str | None = None
     any_words: bool = False
+    literal: list[int] = field(default_factory=list)  # per clause: the words typed (if widened)
 
     @property
     def results(self) -> int:
@@ -112,10 +125,19 @@ class _Context:
             return found
         matched, scores = 0, {}
         for alt in clause:
-            if alt.phrase:
-                docs = snap.phrase(self.leaves, alt.phrase)
-                parts = [snap.term(self.leaves, w).scores for w in dict.fromkeys(alt.phrase)]
-                alt_scores = {d: sum(p.get(d, 0.0) for p in parts) for d in bits.to_ids(docs)}
+            if alt.phrase or alt.every:
+                words = alt.phrase or alt.every
+                terms = [snap.term(self.leaves, w) for w in dict.fromkeys(words)]
+                if alt.phrase:
+                    docs = snap.phrase(self.leaves, alt.phrase)
+                else:
+                    docs = snap.live
+                    for term in terms:
+                        docs &= term.bits
+                parts = [term.scores for term in terms]
+                boost = alt.boost
+                alt_scores = {d: boost * sum(p.get(d, 0.0) for p in parts)
+                              for d in bits.to_ids(docs)}
             elif len(alt.terms) == 1 and alt.terms[0][1] == 1.0 and len(clause) == 1:
                 return snap.term(self.leaves, alt.terms[0][0])
             else:
@@ -148,10 +170,11 @@ class _Context:
         return result, clauses
 
 
-def run_search(store: Store, req: SearchRequest) -> SearchResults:
+def run_search(store: Store, req: SearchRequest,
+               thesaurus: Thesaurus | None = None) -> SearchResults:
     """Search published examples; see catalogue.search.search."""
     ctx = _Context(store)
-    match = _match(ctx, req)
+    match = _match(ctx, req, thesaurus)
     sort = req.sort if match.plan is not None or req.sort != "pertinence" else "recent"
     per_page = min(max(req.per_page, 1), PER_PAGE_MAX)
     results = match.results
@@ -164,17 +187,23 @@ def run_search(store: Store, req: SearchRequest) -> SearchResults:
     docnums = _ordered(ctx.snap, match, results, sort, start + per_page)[start:]
     snippets = _snippets(ctx, docnums, match.plan)
     hits = [Hit(ctx.snap.pks[d], text) for d, text in zip(docnums, snippets, strict=True)]
-    return SearchResults(
+    found = SearchResults(
         request=req, hits=hits, total=total, page=page, pages=pages,
         facets=_facets(req, ctx.snap, match), searched=match.searched,
         suggestion=match.suggestion, any_words=match.any_words, sort=sort,
     )
+    if match.plan is not None:
+        found.widened = _widened(ctx, match.plan, results)
+        if match.searched is None and (not total or match.any_words):
+            _help(ctx, match, thesaurus, found)
+    return found
 
 
-def run_all_ids(store: Store, req: SearchRequest, limit: int | None) -> list[int]:
+def run_all_ids(store: Store, req: SearchRequest, limit: int | None,
+                thesaurus: Thesaurus | None = None) -> list[int]:
     """Return the ids of every match in order; see catalogue.search.all_ids."""
     ctx = _Context(store)
-    match = _match(ctx, req)
+    match = _match(ctx, req, thesaurus)
     sort = req.sort if match.plan is not None or req.sort != "pertinence" else "recent"
     return [ctx.snap.pks[d] for d in _ordered(ctx.snap, match, match.results, sort, limit)]
 
@@ -187,6 +216,12 @@ def run_facet_counts(store: Store) -> dict[str, dict[str, int]]:
                for code in facet.codes}
         for name, facet in FACETS.items()
     }
+
+
+def run_term_counts(store: Store, terms: list[tuple[str, ...]]) -> list[int]:
+    """Count the published examples having each term's words (side by side when several)."""
+    ctx = _Context(store)
+    return [ctx.clause((_words_alt(stems),)).bits.bit_count() for stems in terms]
 
 
 def run_similar(store: Store, example_id: int, limit: int) -> list[int]:
@@ -239,16 +274,32 @@ def _key_terms(ctx: _Context, text: str) -> list[tuple[str, float]]:
 # --- matching ------------------------------------------------------------------------------
 
 
-def _match(ctx: _Context, req: SearchRequest) -> _Match:
-    """Find the documents of a request: all words, else any word, else corrected words."""
+def _match(ctx: _Context, req: SearchRequest, thesaurus: Thesaurus | None = None) -> _Match:
+    """Find the documents of a request: all words, else any word, else corrected words.
+
+    The words are widened through the thesaurus unless asked for as typed (exact=1); only
+    misspelt words are corrected (see query.correct).
+    """
+    match = _find(ctx, req, thesaurus)
+    if match.plan is not None and match.plan.widened:
+        for clause, scored in zip(match.plan.clauses, match.clauses, strict=True):
+            typed = tuple(alt for alt in clause if not alt.widened)
+            match.literal.append(ctx.clause(typed).bits if len(typed) < len(clause)
+                                 else scored.bits)
+    return match
+
+
+def _find(ctx: _Context, req: SearchRequest, thesaurus: Thesaurus | None) -> _Match:
     snap = ctx.snap
     filters = {}
     for name, codes in req.active_filters().items():
-        chosen = 0
-        for code in codes:
-            chosen |= snap.facets[name].get(code, 0)
+        values = [snap.facets[name].get(code, 0) for code in codes]
+        chosen = values[0]
+        for value in values[1:]:
+            chosen = chosen & value if FACETS[name].all_of else chosen | value
         filters[name] = chosen
-    wanted = plan(req.q, ctx.reader) if req.q else None
+    widen = None if req.exact else thesaurus
+    wanted = plan(req.q, ctx.reader, widen) if req.q else None
     if wanted is None:
         return _Match(snap.live, filters)
     docs, clauses = ctx.docs(wanted)
@@ -260,8 +311,8 @@ def _match(ctx: _Context, req: SearchRequest) -> _Match:
         fallback = _Match(docs, filters, wanted, clauses, any_words=True)
         if fallback.results:
             match = fallback
-    corrected = correct(req.q, ctx.reader)
-    better = plan(corrected, ctx.reader) if corrected and corrected != req.q else None
+    corrected = correct(req.q, ctx.reader, thesaurus)
+    better = plan(corrected, ctx.reader, widen) if corrected and corrected != req.q else None
     if better is None:
         return match
     docs, clauses = ctx.docs(better)
@@ -271,11 +322,82 @@ def _match(ctx: _Context, req: SearchRequest) -> _Match:
         fixed = _Match(docs, filters, better, clauses, any_words=True)
     if not fixed.results:
         return match
-    if match.results or req.exact:  # words found, or asked for as typed: offer the correction
+    # Words found (unless only some of them, where the correction finds them all), or asked
+    # for as typed: offer the correction.
+    if (match.results and not (match.any_words and not fixed.any_words)) or req.exact:
         match.suggestion = corrected
         return match
     fixed.searched = corrected
     return fixed
+
+
+def _widened(ctx: _Context, p: Plan, results: int) -> list[str]:
+    """Return the thesaurus terms of a plan that found some of the results."""
+    if not results:
+        return []
+    return list(dict.fromkeys(
+        label for label, alt in p.widened if ctx.clause((alt,)).bits & results
+    ))
+
+
+def _help(ctx: _Context, match: _Match, thesaurus: Thesaurus | None,
+          found: SearchResults) -> None:
+    """Name the words no example contains and offer what does match instead.
+
+    Related terms of the thesaurus (either direction) that find examples under the current
+    filters, then the themes theme_words.txt or the theme labels point those words to.
+    """
+    snap = ctx.snap
+    widen = None if found.request.exact else thesaurus
+    unmatched = []
+    for text, stems in plain_words(found.searched or found.request.q):
+        if not _finds(ctx, stems, widen):
+            unmatched.append((text, stems))
+    found.unmatched = list(dict.fromkeys(text for text, _ in unmatched))
+    if not unmatched or thesaurus is None:
+        return
+    within = snap.live
+    for chosen in match.filters.values():
+        within &= chosen
+    related: dict[str, None] = {}
+    codes: dict[str, None] = {}
+    for _, stems in unmatched:
+        for term in thesaurus.related(stems):
+            if thesaurus.usable(term) and ctx.clause((_term_alt(term),)).bits & within:
+                related.setdefault(term.text)
+            codes.update(dict.fromkeys(thesaurus.theme_codes(term.stems)))
+        codes.update(dict.fromkeys(thesaurus.theme_codes(stems)))
+        codes.update(dict.fromkeys(c for c, label in _theme_labels() if set(stems) <= label))
+    found.related = list(related)[:HELP_TERMS]
+    themes = FACETS["theme"]
+    for code in codes:  # offered as a new search: the theme alone
+        count = (snap.facets["theme"].get(code, 0) & snap.live).bit_count()
+        if count and len(found.themes) < HELP_THEMES:
+            found.themes.append(FacetValue(code, themes.label(code), count, False))
+
+
+def _finds(ctx: _Context, stems: tuple[str, ...], thesaurus: Thesaurus | None) -> int:
+    """Return the live documents having all these words, or a term they widen to."""
+    docs = ctx.snap.live
+    for stem in stems:
+        docs &= ctx.snap.term(ctx.leaves, stem).bits
+    for term in thesaurus.widen(stems) if thesaurus is not None and not docs else ():
+        docs |= ctx.clause((_term_alt(term),)).bits
+    return docs
+
+
+def _term_alt(term) -> Alt:
+    return _words_alt(term.stems)
+
+
+def _words_alt(stems: tuple[str, ...]) -> Alt:
+    """Return the alternative matching these words (side by side when several)."""
+    return Alt(terms=((stems[0], 1.0),)) if len(stems) == 1 else Alt(phrase=stems)
+
+
+@functools.cache
+def _theme_labels() -> tuple[tuple[str, frozenset[str]], ...]:
+    return tuple((t.code, frozenset(analyze(t.label))) for t in taxonomy.THEMES)
 
 
 def _ordered(snap: Snapshot, match: _Match, results: int, sort: str,
@@ -285,6 +407,8 @@ def _ordered(snap: Snapshot, match: _Match, results: int, sort: str,
         return []
     if sort == "pertinence" and match.clauses:
         candidates = bits.to_ids(results)
+        if match.literal:  # widened through the thesaurus: the words typed first
+            return _tiered(match, candidates, limit)
         if len(match.clauses) == 1:
             scores = match.clauses[0].scores
             def key(d: int) -> tuple[float, int]:
@@ -306,11 +430,27 @@ def _ordered(snap: Snapshot, match: _Match, results: int, sort: str,
     return out
 
 
+def _tiered(match: _Match, candidates: list[int], limit: int | None) -> list[int]:
+    """Order by how many clauses a document matches with the words typed, then by score."""
+    typed = Counter()
+    for docs in match.literal:
+        typed.update(bits.to_ids(docs))
+    parts = [c.scores for c in match.clauses]
+
+    def key(d: int) -> tuple[int, float, int]:
+        return typed[d], sum(p.get(d, 0.0) for p in parts), -d
+
+    if limit is None or limit >= len(candidates):
+        return sorted(candidates, key=key, reverse=True)
+    return heapq.nlargest(limit, candidates, key=key)
+
+
 def _facets(req: SearchRequest, snap: Snapshot, match: _Match) -> dict[str, list[FacetValue]]:
     """Count, for every facet value, the results the visitor gets by adding it to the request.
 
     OR inside a facet, AND across facets: a value of a facet that already has a selection
-    widens it, so its count is that of the current selection plus the value.
+    widens it, so its count is that of the current selection plus the value. In a facet whose
+    values combine with AND (partner kinds), a value narrows the selection instead.
     """
     facets: dict[str, list[FacetValue]] = {}
     for name, facet in FACETS.items():
@@ -329,6 +469,8 @@ def _facets(req: SearchRequest, snap: Snapshot, match: _Match) -> dict[str, list
                 continue
             elif own is None:
                 count = docs.bit_count()
+            elif facet.all_of:
+                count = (docs & own).bit_count()
             else:
                 count = (context & (own | docs)).bit_count()
             values.append(FacetValue(code, facet.label(code), count, code in selected))
@@ -382,5 +524,5 @@ def _excerpt(ctx: _Context, docnum: int, terms: frozenset[str], summary: bool,
 
 __all__ = [
     "FacetValue", "Hit", "PageOutOfRange", "SearchResults", "degraded", "run_all_ids",
-    "run_facet_counts", "run_search", "run_similar",
+    "run_facet_counts", "run_search", "run_similar", "run_term_counts",
 ]

@@ -47,6 +47,9 @@ class Facet:
     noun: str  # French msgid, as in « Filtre ignoré : région « 99 » inconnue. »
     feminine: bool
     values: Callable[[object], list[str]]  # the facet values of an Example
+    # Values of the same facet combine with OR (any of them), or with AND when every value
+    # chosen must be there (partner kinds: « alliances réunissant associations et entreprises »).
+    all_of: bool = False
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -81,7 +84,8 @@ FACETS: dict[str, Facet] = {
         Facet("objectif", taxonomy.OBJECTIVES, N_("objectif"), False,
               lambda e: list(e.objectives)),
         Facet("theme", taxonomy.THEMES, N_("thématique"), True, lambda e: list(e.themes)),
-        Facet("acteur", taxonomy.PARTNER_KINDS, N_("type d’acteur"), False, _partner_kinds),
+        Facet("acteur", taxonomy.PARTNER_KINDS, N_("type d’acteur"), False, _partner_kinds,
+              all_of=True),
         Facet("echelle", taxonomy.SCALES, N_("échelle"), True,
               lambda e: [e.scale] if e.scale else []),
         Facet("region", taxonomy.REGIONS, N_("région"), True, lambda e: list(e.regions)),

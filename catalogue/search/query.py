@@ -17,8 +17,10 @@ from whoosh.codec.base import Automata
 from whoosh.support.levenshtein import damerau_levenshtein
 
 from .analysis import HYPHENS, analyze, fold, variant_stems
+from .lexicon import never_corrected
 from .schema import FIELD_WEIGHTS
 from .snapshot import leaves
+from .thesaurus import Thesaurus
 
 PREFIX_MIN = 3          # shorter prefixes are searched as words
 # Bounds on the work one query can ask for (200 characters could hold 60 prefixes).
@@ -28,6 +30,7 @@ MAX_PHRASE = 8          # words of a phrase
 MAX_CORRECTED = 30      # longer "words" get no spelling correction
 PREFIX_EXPANSIONS = 24  # most frequent completions kept
 VARIANT_WEIGHT = 0.6    # related words count less than the word typed
+SYNONYM_WEIGHT = 0.5    # so do the thesaurus terms the words are widened to
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "«": '"', "»": '"', "„": '"'})
 _CHUNK = re.compile(r'"([^"]*)"|(\S+)')
@@ -47,10 +50,14 @@ class Part:
 
 @dataclass(frozen=True)
 class Alt:
-    """One way a clause can match: any of some weighted index terms, or words side by side."""
+    """One way a clause can match: any of some weighted index terms, words side by side, or
+    every one of some words anywhere (a phrase's or these words' scores times boost)."""
 
     terms: tuple[tuple[str, float], ...] = ()
     phrase: tuple[str, ...] = ()
+    every: tuple[str, ...] = ()
+    boost: float = 1.0
+    widened: bool = False  # a thesaurus term, not the words typed
 
 
 Clause = tuple[Alt, ...]  # matches when one of its alternatives does
@@ -62,6 +69,8 @@ class Plan:
 
     clauses: list[Clause]
     terms: set[str] = field(default_factory=set)  # index terms, for highlighting
+    # The thesaurus terms the words were widened to, each with the alternative it adds.
+    widened: list[tuple[str, Alt]] = field(default_factory=list)
 
 
 def parse(text: str) -> list[list[Part]]:
@@ -93,28 +102,106 @@ def parse(text: str) -> list[list[Part]]:
     return clauses
 
 
-def plan(text: str, reader) -> Plan | None:
-    """Return the plan of a visitor's text, or None when it has no searchable word."""
+def plan(text: str, reader, thesaurus: Thesaurus | None = None) -> Plan | None:
+    """Return the plan of a visitor's text, or None when it has no searchable word.
+
+    With a thesaurus, each word, or run of words, that is a term of it is also searched as the
+    terms it widens to (alternatives marked `widened`): the results that have the words typed
+    come first (see engine._ordered), then those found through the thesaurus only.
+    """
     result = Plan(clauses=[])
     prefixes = 0
-    for alternatives in parse(text)[:MAX_CLAUSES]:
+    parsed = parse(text)[:MAX_CLAUSES]
+    # The analysed words of each clause that is one plain word (None for the others).
+    stems = [_plain_stems(alternatives) for alternatives in parsed]
+    i = 0
+    while i < len(parsed):
+        span = _span(stems, i, thesaurus) if thesaurus is not None else 0
+        if span:  # several words typed make one term: « personnes âgées »
+            words = tuple(w for s in stems[i:i + span] if s for w in s)
+            result.terms.update(words)
+            alts = [_exact(list(words)) if len(words) == 1 else Alt(every=words)]
+            result.clauses.append(tuple(alts + _widen(words, thesaurus, result)))
+            i += span
+            continue
         parts = []
-        for part in alternatives:
+        for part in parsed[i]:
             if part.kind == "prefix":
                 prefixes += 1
                 if prefixes > MAX_PREFIXES:
                     part = Part("word", part.text)
             parts.append(part)
-        alts = tuple(alt for part in parts for alt in _alts(part, reader, result.terms))
+        alts = [alt for part in parts for alt in _alts(part, reader, result.terms, stems[i])]
+        if alts and thesaurus is not None:
+            alts = _widened(alts, parts, stems[i], thesaurus, result)
         if alts:
-            result.clauses.append(alts)
+            result.clauses.append(tuple(alts))
+        i += 1
     return result if result.clauses else None
 
 
-def _alts(part: Part, reader, terms: set[str]) -> list[Alt]:
+def plain_words(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    """Return each plain word of a visitor's text (not a phrase, prefix or alternative) with
+    its analysed words."""
+    found = []
+    for alternatives in parse(text)[:MAX_CLAUSES]:
+        stems = _plain_stems(alternatives)
+        if stems:
+            found.append((alternatives[0].text, stems))
+    return found
+
+
+def _plain_stems(alternatives: list[Part]) -> tuple[str, ...] | None:
+    """Return the analysed words of a clause that is one plain word (else None)."""
+    if len(alternatives) != 1 or alternatives[0].kind != "word":
+        return None
+    return tuple(analyze(alternatives[0].text))
+
+
+def _span(stems: list, start: int, thesaurus: Thesaurus) -> int:
+    """Return how many clauses from `start` form a thesaurus term of several clauses (or 0)."""
+    if not stems[start] or thesaurus.longest < 2:
+        return 0
+    found, words = 0, ()
+    for end in range(start, len(stems)):
+        if stems[end] is None:
+            break
+        words += stems[end]
+        if len(words) > thesaurus.longest:
+            break
+        if stems[end] and end > start and thesaurus.widen(words):
+            found = end - start + 1
+    return found
+
+
+def _widened(alts: list[Alt], parts: list[Part], stems: tuple[str, ...] | None,
+             thesaurus: Thesaurus, result: Plan) -> list[Alt]:
+    """Add to a clause of plain words the thesaurus terms each word widens to."""
+    out = list(alts)
+    for part in parts:
+        if part.kind == "word":
+            words = stems if stems is not None else tuple(analyze(part.text))
+            out.extend(_widen(words, thesaurus, result))
+    return out
+
+
+def _widen(words: tuple[str, ...], thesaurus: Thesaurus, result: Plan) -> list[Alt]:
+    """Return the alternatives of the terms some words widen to, recorded in the plan."""
+    alts = []
+    for term in thesaurus.widen(words):
+        alt = (Alt(terms=((term.stems[0], SYNONYM_WEIGHT),), widened=True)
+               if len(term.stems) == 1
+               else Alt(phrase=term.stems, boost=SYNONYM_WEIGHT, widened=True))
+        alts.append(alt)
+        result.terms.update(term.stems)
+        result.widened.append((term.text, alt))
+    return alts
+
+
+def _alts(part: Part, reader, terms: set[str], stems: tuple[str, ...] | None = None) -> list[Alt]:
     if part.kind == "prefix":
         return _prefix(part.text, reader, terms)
-    words = analyze(part.text)
+    words = list(stems) if stems is not None else analyze(part.text)
     terms.update(words)
     if not words:
         return []
@@ -157,9 +244,12 @@ def _prefix(text: str, reader, terms: set[str]) -> list[Alt]:
 # --- spelling ------------------------------------------------------------------------------
 
 
-def correct(text: str, reader) -> str | None:
-    """Return the text with its unknown words replaced by the closest indexed words, or None.
+def correct(text: str, reader, thesaurus: Thesaurus | None = None) -> str | None:
+    """Return the text with its misspelt words replaced by the closest indexed words, or None.
 
+    A word is misspelt when the index does not know it and it is neither a French word, a sigle,
+    a number, a place name nor a word of the thesaurus (see lexicon.never_corrected): a correct
+    word that no example contains is searched as typed, never turned into another word.
     Words are compared without accents but the corrections keep them (educaton -> éducation),
     since they come from a field that stores words as written.
     """
@@ -171,6 +261,8 @@ def correct(text: str, reader) -> str | None:
                 continue
             word = part.text.lower()
             if word in corrections or _known(word, reader) or attempts >= MAX_PREFIXES:
+                continue
+            if never_corrected(part.text, thesaurus):
                 continue
             attempts += 1
             better = _closest(word, reader)

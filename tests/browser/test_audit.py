@@ -79,6 +79,7 @@ PUBLIC_PAGES: dict[str, Visit] = {
     **{f"cadre-{code}": goto(f"/cadre/objectifs/{code}") for code in OBJECTIVES},
     "cadre-chiffres": goto("/cadre/chiffres"),
     "cadre-ressources": goto("/cadre/ressources"),
+    "observatoire": goto("/observatoire/?objectif=innover"),
     "connexion": goto("/connexion"),
     "introuvable": goto("/exemples/cet-exemple-n-existe-pas"),
 }
