@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from whoosh.automata.lev import levenshtein_automaton
 from whoosh.codec.base import Automata
+from whoosh.support.levenshtein import damerau_levenshtein
 
 from .analysis import HYPHENS, analyze, fold, variant_stems
 from .lexicon import never_corrected
@@ -300,22 +301,7 @@ def _closest(word: str, reader) -> str | None:
     for candidate in candidates:
         if candidate == word:
             continue
-        distance = _distance(folded, fold(candidate))
+        distance = damerau_levenshtein(folded, fold(candidate))
         if distance <= maxdist:
             ranked.append((distance, -reader.doc_frequency("spell", candidate), candidate))
     return min(ranked)[2] if ranked else None
-
-
-def _distance(a: str, b: str) -> int:
-    """Return the Damerau-Levenshtein distance (adjacent transpositions) between two words."""
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        row = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            cost = 0 if ca == cb else 1
-            row[j] = min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost)
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                row[j] = min(row[j], prev2[j - 2] + 1)
-        prev2, prev = prev, row
-    return prev[-1]
