@@ -1,19 +1,20 @@
 """The observatory: charts of the examples a search finds, counted in the database.
 
 The search only says which examples match (`search.all_ids`); every number here is counted
-from the database rows of those ids, so a chart never disagrees with what is published.
+from the database rows of those ids, so a chart never disagrees with what is published. The
+rows are read once per index version into bitsets (`Facts`): a page then costs one AND and one
+popcount per value, not a read of every matching row.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections import Counter
+import threading
 from dataclasses import dataclass, field
-from itertools import combinations
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from . import search, taxonomy
@@ -22,9 +23,6 @@ from .i18n import gettext
 from .models import Example, Partner
 
 bp = Blueprint("observatory", __name__, url_prefix="/observatoire")
-
-BATCH = 500  # ids per IN (…): a whole catalogue would overflow one
-
 
 @dataclass
 class Bars:
@@ -80,50 +78,110 @@ TITLES = {
 }
 
 
+CHARTS_OF_FACTS = ("objectifs", "themes", "annees", "regions", "departements", "odd", "echelles",
+                   "acteurs")
+
+
+class Facts:
+    """Which published examples have each value, as bitsets over their positions.
+
+    Loaded from the database once per index version (`search.version()`): counting a search's
+    matches is then one AND and one popcount per value, whatever the number of matches.
+    """
+
+    def __init__(self) -> None:
+        columns = (Example.id, Example.objectives, Example.themes, Example.start_year,
+                   Example.regions, Example.departements, Example.odd, Example.scale)
+        rows = db.session.execute(sa.select(*columns).where(Example.state == "published")).all()
+        self.position = {row.id: n for n, row in enumerate(rows)}
+        found: dict[str, dict] = {name: {} for name in CHARTS_OF_FACTS}
+        for n, row in enumerate(rows):
+            for name, values in (("objectifs", row.objectives), ("themes", row.themes),
+                                 ("annees", [row.start_year] if row.start_year else ()),
+                                 ("regions", row.regions), ("departements", row.departements),
+                                 ("odd", row.odd), ("echelles", [row.scale] if row.scale else ())):
+                for value in values or ():
+                    found[name].setdefault(value, set()).add(n)
+        kinds = sa.select(Partner.example_id, Partner.kind).join(Example).where(
+            Example.state == "published")
+        for example_id, kind in db.session.execute(kinds):
+            found["acteurs"].setdefault(kind, set()).add(self.position[example_id])
+        self.bits = {name: {value: self._bitset(positions) for value, positions in values.items()}
+                     for name, values in found.items()}
+
+    def _bitset(self, positions) -> int:
+        found = bytearray(len(self.position) // 8 + 1)
+        for n in positions:
+            found[n >> 3] |= 1 << (n & 7)
+        return int.from_bytes(found, "little")
+
+    def selection(self, ids: list[int]) -> int:
+        """Return the bitset of the examples among ids (distinct ids, all of them known)."""
+        if len(ids) == len(self.position):
+            return (1 << len(ids)) - 1
+        return self._bitset(self.position[example_id] for example_id in ids)
+
+    def count(self, name: str, value, selected: int) -> int:
+        return (self.bits[name].get(value, 0) & selected).bit_count()
+
+
+_loading = threading.Lock()
+
+
+def current_facts(ids: list[int]) -> Facts:
+    """Return the Facts of the current index version, loading them when it changed or when
+    ids has an example published since they were loaded."""
+    version = search.version()
+
+    def fresh(memo) -> bool:
+        return (version is not None and memo is not None and memo[0] == version
+                and memo[1].position.keys() >= set(ids))
+
+    memo = current_app.extensions.get("observatory_facts")
+    if not fresh(memo):
+        with _loading:  # one load per new version, however many requests wait for it
+            memo = current_app.extensions.get("observatory_facts")
+            if not fresh(memo):
+                memo = (version, Facts())
+                current_app.extensions["observatory_facts"] = memo
+    return memo[1]
+
+
 def charts(ids: list[int]) -> dict[str, Bars | Matrix]:
     """Count the published examples among ids for every chart, by chart name."""
-    columns = (Example.id, Example.objectives, Example.themes, Example.start_year,
-               Example.regions, Example.departements, Example.odd, Example.scale)
-    rows, kinds = [], {}
-    for start in range(0, len(ids), BATCH):
-        batch = ids[start:start + BATCH]
-        rows += db.session.execute(
-            sa.select(*columns).where(Example.id.in_(batch), Example.state == "published")).all()
-        for example_id, kind in db.session.execute(
-                sa.select(Partner.example_id, Partner.kind).where(Partner.example_id.in_(batch))):
-            kinds.setdefault(example_id, set()).add(kind)
-    total = len(rows)
+    facts = current_facts(ids)
+    # The index may still list an example the database has just withdrawn: it is not counted.
+    selected = facts.selection([i for i in ids if i in facts.position])
+    total = selected.bit_count()
 
-    def bars(name, vocabulary, values_of) -> Bars:
-        counts = Counter(v for row in rows for v in set(values_of(row)))
+    def bars(name, vocabulary) -> Bars:
         return Bars(name, str(TITLES[name]),
-                    [(gettext(term.label), counts[term.code]) for term in vocabulary], total)
+                    [(gettext(term.label), facts.count(name, term.code, selected))
+                     for term in vocabulary], total)
 
-    def matrix(name, row_vocab, column_vocab, pairs_of) -> Matrix:
-        counts = Counter(pair for row in rows for pair in pairs_of(row))
-        return Matrix(name, str(TITLES[name]), [gettext(t.label) for t in row_vocab],
-                      [gettext(t.label) for t in column_vocab],
-                      [[counts[(r.code, c.code)] for c in column_vocab] for r in row_vocab], total)
+    def matrix(name, rows, row_bits, columns, column_bits) -> Matrix:
+        cells = []
+        for r in rows:
+            within = facts.bits[row_bits].get(r.code, 0) & selected
+            cells.append([facts.count(column_bits, c.code, within) for c in columns])
+        return Matrix(name, str(TITLES[name]), [gettext(t.label) for t in rows],
+                      [gettext(t.label) for t in columns], cells, total)
 
-    def together(row):
-        found = sorted(kinds.get(row.id, ()))
-        return [(k, k) for k in found] + [p for a, b in combinations(found, 2) for p in ((a, b), (b, a))]
-
-    years = Counter(row.start_year for row in rows if row.start_year)
+    years = [y for y in facts.bits["annees"] if facts.count("annees", y, selected)]
     span = range(min(years), max(years) + 1) if years else range(0)
-    present_deps = [t for t in taxonomy.DEPARTEMENTS
-                    if any(t.code in (row.departements or ()) for row in rows)]
+    present_deps = [t for t in taxonomy.DEPARTEMENTS if facts.count("departements", t.code, selected)]
     return {
-        "objectifs": bars("objectifs", taxonomy.OBJECTIVES, lambda r: r.objectives or ()),
-        "alliances": matrix("alliances", taxonomy.PARTNER_KINDS, taxonomy.PARTNER_KINDS, together),
-        "themes-objectifs": matrix(
-            "themes-objectifs", taxonomy.THEMES, taxonomy.OBJECTIVES,
-            lambda r: {(t, o) for t in r.themes or () for o in r.objectives or ()}),
-        "annees": Bars("annees", str(TITLES["annees"]), [(str(y), years[y]) for y in span], total),
-        "regions": bars("regions", taxonomy.REGIONS, lambda r: r.regions or ()),
-        "departements": bars("departements", present_deps, lambda r: r.departements or ()),
-        "odd": bars("odd", taxonomy.ODD, lambda r: r.odd or ()),
-        "echelles": bars("echelles", taxonomy.SCALES, lambda r: [r.scale] if r.scale else ()),
+        "objectifs": bars("objectifs", taxonomy.OBJECTIVES),
+        "alliances": matrix("alliances", taxonomy.PARTNER_KINDS, "acteurs",
+                            taxonomy.PARTNER_KINDS, "acteurs"),
+        "themes-objectifs": matrix("themes-objectifs", taxonomy.THEMES, "themes",
+                                   taxonomy.OBJECTIVES, "objectifs"),
+        "annees": Bars("annees", str(TITLES["annees"]),
+                       [(str(y), facts.count("annees", y, selected)) for y in span], total),
+        "regions": bars("regions", taxonomy.REGIONS),
+        "departements": bars("departements", present_deps),
+        "odd": bars("odd", taxonomy.ODD),
+        "echelles": bars("echelles", taxonomy.SCALES),
     }
 
 

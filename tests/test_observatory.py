@@ -128,3 +128,32 @@ def test_key_figures_add_the_catalogues_live_counts_apart_from_the_studies(clien
     for term in taxonomy.PARTNER_KINDS:
         n = sum(term.code in e["acteur"] for e in rows)
         assert f'<th scope="row">{term.label}</th><td>{n}</td>' in live
+
+
+def test_counts_follow_each_change_of_a_published_example(client, app, make_example):
+    """The counts are memoised per index version: a publish, an edit of an example or of its
+    partners, and a withdrawal each show on the next page."""
+    innover, hybrider = (taxonomy.OBJECTIVES.label(code) for code in ("innover", "hybrider"))
+    first = make_example(objectives=["innover"])
+    assert bars(client, "objectifs", "")[innover] == 1
+    second = make_example(objectives=["innover"])
+    assert bars(client, "objectifs", "")[innover] == 2
+    with app.app_context():
+        example = db.session.get(Example, second.id)
+        example.objectives = ["hybrider"]
+        db.session.commit()
+    counts = bars(client, "objectifs", "")
+    assert (counts[innover], counts[hybrider]) == (1, 1)
+    before = matrix(client, "alliances", "")
+    with app.app_context():
+        example = db.session.get(Example, first.id)
+        kind = next(k.code for k in taxonomy.PARTNER_KINDS
+                    if k.code not in {p.kind for p in example.partners})
+        example.partners[0].kind = kind
+        db.session.commit()
+        label = taxonomy.PARTNER_KINDS.label(kind)
+    assert matrix(client, "alliances", "")[(label, label)] == before[(label, label)] + 1
+    with app.app_context():
+        db.session.get(Example, first.id).state = "archived"
+        db.session.commit()
+    assert bars(client, "objectifs", "")[innover] == 0

@@ -53,7 +53,7 @@ __all__ = [
     "FACETS", "SCHEMA_VERSION", "YEARS", "YEAR_RANGES", "BadParameter", "CheckReport",
     "FacetValue", "Hit", "PageOutOfRange", "SearchRequest", "SearchResults", "all_ids",
     "check", "current_thesaurus", "facet_counts", "init_app", "parse_args", "parse_args_strict",
-    "process_outbox", "rebuild", "search", "similar", "status", "term_counts", "write_outbox",
+    "process_outbox", "rebuild", "search", "similar", "status", "term_counts", "version", "write_outbox",
 ]
 
 
@@ -99,6 +99,19 @@ def all_ids(req: SearchRequest, limit: int | None = None) -> list[int]:
 def similar(example_id: int, limit: int = 4) -> list[int]:
     """Return up to `limit` published examples like this one (never itself)."""
     return _attempt(lambda store: run_similar(store, int(example_id), limit), list)
+
+
+def version() -> tuple | None:
+    """Return a value that changes whenever the index does (None while it is unavailable).
+
+    Callers key memos of published data on it: the index follows every change of a published
+    example, so an unchanged version means the same published catalogue.
+    """
+    def read(store: Store) -> tuple:
+        generation = store.searcher().reader().generation()
+        return store.current_path(), generation
+
+    return _attempt(read, lambda: None)
 
 
 def term_counts(terms: list[tuple[str, ...]]) -> list[int]:
