@@ -215,8 +215,12 @@ def test_reindex_swaps_while_searches_keep_answering(search_app, runner, monkeyp
     slow = sync.published_documents
 
     def slowly():
+        # Each document waits for one more search to answer: searches run during the rebuild
+        # however loaded the machine is (a fixed sleep left too few of them under load).
         for doc in slow():
-            time.sleep(0.02)  # about a second in all: searches run meanwhile
+            seen, deadline = len(answers), time.monotonic() + 60
+            while len(answers) <= seen and time.monotonic() < deadline:
+                time.sleep(0.005)
             yield doc
 
     monkeypatch.setattr(sync, "published_documents", slowly)
