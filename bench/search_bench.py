@@ -5,6 +5,11 @@ is synthetic but French: sentences of the demo examples recombined, with generat
 organisation names for a realistic long tail of rare words; the same seed gives the same corpus.
 Each size gets its own temporary instance folder (database and index), removed afterwards.
 Prints a table; asserts nothing.
+
+First, relevance: the judged set of tests/relevance_set.py (the field's vocabulary: sigles both
+ways, synonyms, paraphrases, correct words no example contains, typos), searched by the
+catalogue and by plain SQLite FTS5 (unicode61 tokenizer with diacritics removed, every word
+required, ranked by bm25 with the catalogue's field weights) on the same corpus.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import random
 import re
 import resource
 import shutil
+import sqlite3
 import sys
 import tempfile
 import time
@@ -35,6 +41,7 @@ SYLLABLES = ("ker", "val", "mor", "lan", "bri", "chau", "mont", "bel", "ro", "fo
 
 
 def main() -> None:
+    print_relevance(measure_relevance())
     sizes = sorted({1000, int(os.environ.get("BENCH_N", "10000"))})
     rows = []
     for n in sizes:
@@ -78,12 +85,97 @@ def bench_size(n: int) -> dict:
             row["engine"] = measure_engine(search, query_mix(random.Random(SEED + 1),
                                                              QUERIES + WARMUP))
         row["http"] = measure_http(app, query_mix(random.Random(SEED + 2), QUERIES + WARMUP))
+        # The observatory counts every match of the same searches in the database.
+        row["observatory"] = measure_http(app, query_mix(random.Random(SEED + 3), QUERIES + WARMUP),
+                                          "/observatoire/")
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
         return row
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+# --- relevance -----------------------------------------------------------------------------
+
+
+def measure_relevance() -> dict:
+    """Evaluate the catalogue's search and plain FTS5 on the judged set of the test suite."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from relevance_set import CORPUS, JUDGED, evaluate
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-relevance-"))
+    os.environ["CATALOGUE_INSTANCE_PATH"] = str(tmp / "instance")
+    try:
+        from flask_migrate import upgrade
+
+        from catalogue import create_app, search
+        from catalogue.extensions import db
+        from catalogue.records import add_examples, validate_all
+
+        app = create_app({
+            "DATABASE_URL": f"sqlite:///{tmp / 'relevance.sqlite'}",
+            "INDEX_DIR": str(tmp / "index"), "SECRET_KEY": "bench", "LOG_LEVEL": "WARNING",
+        })
+        with app.app_context():
+            upgrade(directory=app.extensions["migrate"].directory)
+            records = list(CORPUS.values())
+            examples = add_examples(validate_all(list(enumerate(records, start=1))),
+                                    state="published")
+            db.session.commit()
+            keys = {e.id: key for e, key in zip(examples, CORPUS, strict=True)}
+
+            def catalogue_search(q: str) -> list[str]:
+                req, _ = search.parse_args(multidict({"q": q, "per_page": "10"}))
+                return [keys[i] for i in search.search(req).ids()]
+
+            catalogue = evaluate(catalogue_search)
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return {"queries": len(JUDGED), "catalogue": catalogue, "fts5": evaluate(fts5_search(CORPUS))}
+
+
+def fts5_search(corpus: dict[str, dict]):
+    """Return a search function over the corpus with plain SQLite FTS5."""
+    from catalogue import taxonomy
+    from catalogue.search.schema import FIELD_WEIGHTS
+
+    con = sqlite3.connect(":memory:")
+    con.execute("CREATE VIRTUAL TABLE fts USING fts5(key UNINDEXED, title, summary, context, "
+                "body, tokenize='unicode61 remove_diacritics 2')")
+    for key, r in corpus.items():
+        context = " ".join([*(p["name"] for p in r["partners"]), r["locality"],
+                            *map(taxonomy.REGIONS.label, r["regions"]),
+                            *map(taxonomy.DEPARTEMENTS.label, r["departements"])])
+        body = " ".join([r["description"], r["results"], r["lessons"], r["resources"],
+                         r["transferability"], *(p["role"] for p in r["partners"])])
+        con.execute("INSERT INTO fts VALUES (?, ?, ?, ?, ?)",
+                    (key, r["title"], r["summary"], context, body))
+    weights = ", ".join(str(FIELD_WEIGHTS[f]) for f in ("title", "summary", "context", "body"))
+
+    def run(q: str) -> list[str]:
+        words = re.findall(r"\w+", q)
+        if not words:
+            return []
+        match = " ".join('"' + w.replace('"', '""') + '"' for w in words)
+        rows = con.execute(f"SELECT key FROM fts WHERE fts MATCH ? ORDER BY bm25(fts, 0, "
+                           f"{weights}) LIMIT 10", (match,))
+        return [key for (key,) in rows]
+
+    return run
+
+
+def print_relevance(figures: dict) -> None:
+    print(f"\n| relevance: {figures['queries']} judged queries (tests/relevance_set.py) "
+          "| recall@10 | top-3 | wrong answers |")
+    print("|---|---:|---:|---:|")
+    for label, name in (("catalogue search", "catalogue"), ("plain SQLite FTS5", "fts5")):
+        f = figures[name]
+        print(f"| {label} | {f['recall_at_10']:.2f} | {f['top_3']:.0%} "
+              f"| {len(f['wrong_answers'])} |")
+    sys.stdout.flush()
 
 
 # --- corpus --------------------------------------------------------------------------------
@@ -257,12 +349,12 @@ def measure_engine(search, queries: list[dict]) -> list[float]:
     return times
 
 
-def measure_http(app, queries: list[dict]) -> list[float] | str:
+def measure_http(app, queries: list[dict], path: str = "/exemples/") -> list[float] | str:
     client = app.test_client()
     times, errors = [], 0
     for i, params in enumerate(queries):
         t = time.perf_counter()
-        response = client.get("/exemples/", query_string=multidict(params))
+        response = client.get(path, query_string=multidict(params))
         elapsed = time.perf_counter() - t
         if response.status_code not in (200, 404):
             errors += 1
@@ -270,7 +362,7 @@ def measure_http(app, queries: list[dict]) -> list[float] | str:
                 print(f"  HTTP {response.status_code} for {params}", file=sys.stderr)
         if i >= WARMUP:
             times.append(elapsed)
-    return times if errors < len(queries) else "no /exemples/ view"
+    return times if errors < len(queries) else f"no {path} view"
 
 
 # --- report --------------------------------------------------------------------------------
@@ -291,6 +383,12 @@ def print_table(rows: list[dict]) -> None:
         print(f"| {r['n']:,} | {r['build_s']:.1f} | {r['size_mb']:.1f} "
               f"| {pct(r['publish'], 50):.1f} / {pct(r['publish'], 95):.1f} "
               f"| {pct(r['engine'], 50):.1f} / {pct(r['engine'], 95):.1f} | {page} |")
+    print("\n| examples | observatory page p50/p95 (ms) |")
+    print("|---:|---:|")
+    for r in rows:
+        obs = r["observatory"]
+        figure = f"{pct(obs, 50):.1f} / {pct(obs, 95):.1f}" if isinstance(obs, list) else obs
+        print(f"| {r['n']:,} | {figure} |")
     sys.stdout.flush()
 
 

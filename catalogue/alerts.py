@@ -39,7 +39,6 @@ from .public import FACET_LABELS
 bp = Blueprint("alerts", __name__, url_prefix="/alertes", cli_group=None)
 log = logging.getLogger(__name__)
 
-DEFAULT_RATE_LIMIT = "5 per hour;20 per day"
 # An unconfirmed address is forgotten after this long.
 PENDING_DAYS = 7
 # At most this many unconfirmed alerts per address: nobody can flood a stranger's mailbox.
@@ -137,7 +136,7 @@ def unsubscribe_url(token: str) -> str:
 
 
 def _limit() -> str:
-    return current_app.config.get("ALERT_RATE_LIMIT", DEFAULT_RATE_LIMIT)
+    return current_app.config["ALERT_RATE_LIMIT"]
 
 
 def _private(response):

@@ -20,7 +20,6 @@ from flask import (
 )
 from flask_babel import gettext
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from . import i18n, mail, records, workflow
 from .extensions import csrf, db, limiter
@@ -149,9 +148,10 @@ def already_sent(key: str) -> bool:
 @bp.get("/proposer/merci")
 def thanks():
     token = session.get("follow_token")
-    response = make_response(
-        render_template("contribute/thanks.html", link=follow_url(token) if token else None)
-    )
+    # Shown on the page the contributor is on: its own (trusted) host, not BASE_URL, which
+    # only mails need.
+    link = url_for("contribute.follow", token=token, _external=True) if token else None
+    response = make_response(render_template("contribute/thanks.html", link=link))
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -206,21 +206,14 @@ def follow(token: str):
     data = form.cleaned() if form.validate_on_submit() else None
     if data is None:
         return _form_page("contribute/follow.html", form, **context)
-    try:
-        with db.session.no_autoflush:
-            apply_form(example, data)
-            example.language = i18n.current_language()
-            workflow.transition(
-                example,
-                "resubmit",
-                comment=form.note.data or "",
-                expected_version=form.version.data,
-            )
-        db.session.commit()
-    except (workflow.TransitionError, StaleDataError) as exc:
-        db.session.rollback()
-        message = str(exc if isinstance(exc, workflow.TransitionError) else workflow.CONFLICT_MESSAGE)
-        form.refused.append(message)
+    def change(example: Example) -> None:
+        apply_form(example, data)
+        example.language = i18n.current_language()
+
+    refused = workflow.step(example, "resubmit", comment=form.note.data or "",
+                            expected_version=form.version.data, change=change)
+    if refused:
+        form.refused.append(refused)
         example = db.session.get(Example, example.id)
         # Clear what was posted, or the field would still render the old version.
         form.version.data, form.version.raw_data = example.version, None

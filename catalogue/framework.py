@@ -27,7 +27,7 @@ class KeyFigure:
 @dataclass(frozen=True)
 class Resource:
     title: str  # French name of the resource
-    url: str  # exactly as named in the source document; "" when it gives none
+    url: str  # exactly as given in the source document (resources without one are left out)
     purpose: str  # "S’informer", "Se former", "Agir ensemble", ...
     description: str  # one or two sentences
 
@@ -221,17 +221,6 @@ HOME_FIGURES: tuple[KeyFigure, ...] = (
 )
 
 RESOURCES: tuple[Resource, ...] = (
-    Resource(
-        title=N_("Vademecum du «\u00a0faire alliance\u00a0»"),
-        url="",
-        purpose=N_("Commencer"),
-        description=N_(
-            "Le point de départ conseillé par Le RAMEAU pour comprendre la démarche "
-            "avant de choisir un outil. Le document source ne donne pas de lien\u00a0: cherchez "
-            "«\u00a0Vademecum du faire alliance\u00a0» sur le site du RAMEAU ou dans un moteur "
-            "de recherche."
-        ),
-    ),
     Resource(
         title=N_("Espace «\u00a0Alliances & Territoires\u00a0» d’associations.gouv.fr"),
         url="https://www.associations.gouv.fr/alliances-et-territoires.html",

@@ -12,7 +12,7 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy.orm import selectinload
 
-from . import framework, i18n, regions_map, search, taxonomy
+from . import framework, i18n, observatory, regions_map, search, taxonomy
 from .extensions import db
 from .i18n import gettext
 from .models import Example
@@ -279,7 +279,10 @@ def objective(code: str):
 
 @bp.get("/cadre/chiffres")
 def figures():
-    return render_template("public/cadre/figures.html", figures=framework.KEY_FIGURES)
+    # The catalogue's own figures, counted live, beside the studies' (kept apart on the page).
+    live = observatory.charts(search.all_ids(search.SearchRequest()))
+    return render_template("public/cadre/figures.html", figures=framework.KEY_FIGURES,
+                           objectives=live["objectifs"], kinds=observatory.kind_counts(live["alliances"]))
 
 
 @bp.get("/cadre/ressources")

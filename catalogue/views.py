@@ -95,9 +95,9 @@ def init_app(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     app.url_map.converters["int"] = RowIdConverter  # before any rule is added
 
-    from . import alerts, api, auth, contribute, exports, moderation, public
+    from . import alerts, api, auth, contribute, exports, moderation, observatory, public
 
-    for module in (public, contribute, auth, moderation, api, exports, alerts):
+    for module in (public, contribute, auth, moderation, api, exports, alerts, observatory):
         app.register_blueprint(module.bp)
 
     app.jinja_env.globals.update(

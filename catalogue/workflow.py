@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm.exc import StaleDataError
 
+from .extensions import db
 from .i18n import N_
 from .models import Example, ModerationEvent, User, utcnow
 from .records import public_record
@@ -20,17 +23,15 @@ class Action:
     sources: tuple[str | None, ...]
     target: str | None  # None: the state does not change
     needs_comment: bool = False
-    by_submitter: bool = False
     done: str = ""  # French msgid, what the journal says happened: "Publié"
 
 
 ACTIONS: dict[str, Action] = {
     a.code: a
     for a in (
-        Action("submit", N_("Proposer"), (None,), "pending", by_submitter=True,
-               done=N_("Proposé")),
+        Action("submit", N_("Proposer"), (None,), "pending", done=N_("Proposé")),
         Action("resubmit", N_("Proposer à nouveau"), ("changes_requested",), "pending",
-               by_submitter=True, done=N_("Corrigé et proposé à nouveau")),
+               done=N_("Corrigé et proposé à nouveau")),
         Action("approve", N_("Publier"), ("pending",), "published", done=N_("Publié")),
         Action("reject", N_("Refuser"), ("pending",), "rejected", needs_comment=True,
                done=N_("Refusé")),
@@ -119,6 +120,44 @@ def transition(
     )
     example.events.append(event)
     return event
+
+
+def step(
+    example: Example,
+    action: str,
+    *,
+    actor: User | None = None,
+    comment: str = "",
+    expected_version: int | None = None,
+    change: Callable[[Example], None] | None = None,
+    decision: bool = False,
+) -> str | None:
+    """Take one moderation step in its own transaction; return None, or why it was refused.
+
+    `change(example)` applies the person's edits in the same transaction. With `decision`, the
+    action must be one a moderator may choose in the example's state (DECISIONS). A refused step,
+    or one lost to a concurrent change (StaleDataError), is rolled back whole: nothing is kept.
+    """
+    try:
+        if expected_version is not None and example.version != expected_version:
+            raise VersionConflict(CONFLICT_MESSAGE)
+        if decision and action not in DECISIONS.get(example.state, ()):
+            raise TransitionError(
+                gettext(
+                    "Cette décision n’est pas possible pour un exemple dans l’état « %(state)s ».",
+                    state=_state_label(example.state),
+                )
+            )
+        with db.session.no_autoflush:
+            if change is not None:
+                change(example)
+            transition(example, action, actor=actor, comment=comment,
+                       expected_version=expected_version)
+        db.session.commit()
+    except (TransitionError, StaleDataError) as exc:
+        db.session.rollback()
+        return str(exc if isinstance(exc, TransitionError) else CONFLICT_MESSAGE)
+    return None
 
 
 def _state_label(state: str | None) -> str:

@@ -26,6 +26,8 @@ ACCESS: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("public.objective", "GET"): ("/cadre/objectifs/innover", PUBLIC),
     ("public.figures", "GET"): ("/cadre/chiffres", PUBLIC),
     ("public.resources", "GET"): ("/cadre/ressources", PUBLIC),
+    ("observatory.index", "GET"): ("/observatoire/?objectif=innover", PUBLIC),
+    ("observatory.chart_csv", "GET"): ("/observatoire/alliances.csv?region=53", PUBLIC),
     ("static", "GET"): ("/static/favicon.svg", PUBLIC),
     ("healthz", "GET"): ("/healthz", PUBLIC),
     ("language", "GET"): ("/langue/en?next=/exemples/", {ANON: 303, MODO: 303, ADMIN: 303}),

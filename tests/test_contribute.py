@@ -66,8 +66,10 @@ def test_form_has_every_field_with_label_and_limits(client):
         assert '<fieldset class="field choices' in html and f'id="{name}"' in html, name
     assert 'name="departements"' in html and "<optgroup" in html and 'label="Bretagne"' in html
     assert html.count('name="partners-') == 9  # three empty rows
-    assert re.search(r'id="title"[^>]*maxlength="200"|maxlength="200"[^>]*id="title"', html)
-    assert 'maxlength="600"' in html and "600 caractères au plus" in html  # the summary's limit
+    # limits announced, never enforced by the browser (which would cut pasted text silently)
+    assert re.search(r'id="title"[^>]*data-maxlength="200"|data-maxlength="200"[^>]*id="title"', html)
+    assert 'data-maxlength="600"' in html and "600 caractères au plus" in html
+    assert not re.search(r'id="(title|summary)"[^>]* maxlength=', html)
     assert 'autocomplete="name"' in html and 'autocomplete="email"' in html
     assert 'autocomplete="organization"' in html
     # every objective with its one-line hint, announced with its checkbox

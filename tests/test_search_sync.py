@@ -374,3 +374,26 @@ def test_submissions_do_not_touch_the_index(search_app, add):
     db.session.commit()
     assert outbox_rows() == 0
     assert store(search_app).searcher().reader().generation() == generation
+
+
+def test_a_bug_is_logged_with_its_traceback_not_taken_for_an_outage(search_app, add, monkeypatch,
+                                                                     caplog):
+    """A failing read on a readable index: the visitor gets a page, the log a traceback."""
+    from catalogue.search import lexicon
+
+    eid = add(title="Un lavoir")
+    # A host whose French word list is missing: the first unknown word needs it and fails.
+    monkeypatch.setitem(sys.modules, "spellchecker", None)
+    lexicon.french_words.cache_clear()
+    client = search_app.test_client()
+    with caplog.at_level("INFO", logger="catalogue.search"):
+        response = client.get("/exemples/", query_string={"q": "zorglub"})
+    assert response.status_code == 200
+    assert "Traceback" not in response.get_data(as_text=True)
+    [record] = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert record.exc_info and issubclass(record.exc_info[0], ImportError)
+    assert not any("unavailable" in r.getMessage() for r in caplog.records)
+    assert search.status()["ok"] and client.get("/healthz").status_code == 200
+    monkeypatch.undo()
+    lexicon.french_words.cache_clear()
+    assert find("lavoir").ids() == [eid]

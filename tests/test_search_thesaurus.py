@@ -105,7 +105,7 @@ def test_sigle_finds_the_spelt_out_form_and_the_reverse(search_app, add):
     add(summary="Une activité économique locale.")
     results = find("SIAE")
     assert results.ids() == [sigle, spelt]
-    assert results.widened == ["structure d'insertion par l'activité économique"]
+    assert results.widened == ["structure d’insertion par l’activité économique"]
     assert find("structure d’insertion par l’activité économique").ids() == [spelt, sigle]
 
 

@@ -145,3 +145,31 @@ def test_compare_lists_changed_fields_with_labels():
         and changes["regions"]["label"] == "Régions"
     )
     assert changes["partners"]["removed"] == ["X (Association)"]
+
+
+@pytest.mark.parametrize("state, action, version_offset, refused", [
+    ("pending", "approve", 0, None),
+    ("published", "approve", 0, "n’est pas possible"),  # not a decision of that state
+    ("pending", "reject", 0, "commentaire"),  # the state machine's own refusal
+    ("pending", "approve", -1, "modifié entre-temps"),  # decided on an older version
+])
+def test_a_step_commits_whole_or_nothing(app, make_example, state, action, version_offset,
+                                         refused):
+    example = make_example(state=state, title="Avant")
+    with app.app_context():
+        example = db.session.get(Example, example.id)
+        version = example.version
+
+        def change(example):
+            example.title = "Après"
+
+        message = workflow.step(example, action, expected_version=version + version_offset,
+                                change=change, decision=True)
+        db.session.expire_all()
+        stored = db.session.get(Example, example.id)
+        if refused is None:
+            assert message is None
+            assert (stored.title, stored.state) == ("Après", "published")
+        else:
+            assert refused in message
+            assert (stored.title, stored.state, stored.version) == ("Avant", state, version)

@@ -45,8 +45,12 @@ def text(
 ):
     """Declare a text field with its messages, its limit and the matching HTML attributes."""
     validators: list = [DataRequired(required)] if required else [Optional()]
-    validators.append(Length(max=limit, message=too_long(limit)))
-    kw = {"maxlength": limit, **render_kw}
+    length = Length(max=limit, message=too_long(limit))
+    length.field_flags = {}  # WTForms would render its flag as an HTML maxlength
+    validators.append(length)
+    # No HTML maxlength: browsers cut pasted text silently; the limit is checked on the
+    # server and reported next to the field, data-maxlength feeds the live counter.
+    kw = {"data-maxlength": limit, **render_kw}
     if not area:
         kw["autocomplete"] = autocomplete
     field = TextAreaField if area else StringField

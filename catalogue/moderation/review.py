@@ -17,7 +17,6 @@ from flask import (
 )
 from flask_babel import gettext, ngettext
 from flask_login import current_user
-from sqlalchemy.orm.exc import StaleDataError
 
 from .. import i18n, mail, taxonomy, workflow
 from ..contribute import apply_form, follow_url
@@ -124,19 +123,9 @@ def bulk_approve():
         if example is None:
             continue
         title = example.title
-        try:
-            workflow.transition(
-                example,
-                "approve",
-                actor=current_user._get_current_object(),
-                expected_version=int(version),
-            )
-            db.session.commit()
-        except (workflow.TransitionError, StaleDataError) as exc:
-            db.session.rollback()
-            message = (
-                str(exc) if isinstance(exc, workflow.TransitionError) else workflow.CONFLICT_MESSAGE
-            )
+        message = workflow.step(example, "approve", actor=current_user._get_current_object(),
+                                expected_version=int(version))
+        if message:
             refused.append(gettext("« %(title)s » : %(message)s", title=title, message=message))
             continue
         log.info("%s approved example %s (bulk)", current_user.email, example.id)
@@ -190,30 +179,16 @@ def decide(example_id: int):
         return _review_page(example, form, 400)
     action, comment = form.action.data, form.comment.data or ""
     token = None
-    try:
-        if form.version.data != example.version:
-            raise workflow.VersionConflict(workflow.CONFLICT_MESSAGE)
-        if action not in workflow.DECISIONS.get(example.state, ()):
-            raise workflow.TransitionError(
-                gettext(
-                    "Cette décision n’est pas possible pour un exemple dans l’état « %(state)s ».",
-                    state=gettext(taxonomy.STATES.label(example.state)),
-                )
-            )
-        with db.session.no_autoflush:
-            workflow.transition(
-                example,
-                action,
-                actor=current_user._get_current_object(),
-                comment=comment,
-                expected_version=form.version.data,
-            )
-            if action == "request_changes":
-                token = example.new_follow_token()  # the mailed link replaces the previous one
-        db.session.commit()
-    except (workflow.TransitionError, StaleDataError) as exc:
-        db.session.rollback()
-        message = str(exc if isinstance(exc, workflow.TransitionError) else workflow.CONFLICT_MESSAGE)
+
+    def change(example: Example) -> None:
+        nonlocal token
+        if action == "request_changes":
+            token = example.new_follow_token()  # the mailed link replaces the previous one
+
+    message = workflow.step(example, action, actor=current_user._get_current_object(),
+                            comment=comment, expected_version=form.version.data, change=change,
+                            decision=True)
+    if message:
         example = get_example(example_id)
         # Clear what was posted, or the field would still render the old version.
         form.version.data, form.version.raw_data = example.version, None
@@ -246,20 +221,10 @@ def edit(example_id: int):
     data = form.cleaned() if form.validate_on_submit() else None
     if data is None:
         return render_template("moderation/edit.html", example=example, form=form), 400
-    try:
-        with db.session.no_autoflush:
-            apply_form(example, data)
-            workflow.transition(
-                example,
-                "edit",
-                actor=current_user._get_current_object(),
-                comment=form.note.data or "",
-                expected_version=form.version.data,
-            )
-        db.session.commit()
-    except (workflow.TransitionError, StaleDataError) as exc:
-        db.session.rollback()
-        message = str(exc if isinstance(exc, workflow.TransitionError) else workflow.CONFLICT_MESSAGE)
+    message = workflow.step(example, "edit", actor=current_user._get_current_object(),
+                            comment=form.note.data or "", expected_version=form.version.data,
+                            change=lambda example: apply_form(example, data))
+    if message:
         form.refused.append(
             message
             + " "

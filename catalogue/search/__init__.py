@@ -158,7 +158,13 @@ def _store() -> Store:
 
 
 def _attempt(work, fallback):
-    """Run a read; on a fault retry once on a freshly opened index, then degrade."""
+    """Run a read; on an index fault retry once on a freshly opened index, then degrade.
+
+    Only an unreadable index is an outage: IndexUnavailable, or an OSError from files that a
+    rebuild elsewhere swapped away under this thread. Any other exception is a bug, not an
+    outage: it is logged with its traceback, the index is not marked unavailable (/healthz
+    stays green, no rebuild starts), and the visitor still gets the empty fallback, never a 500.
+    """
     store = _store()
     error: Exception | None = None
     for _ in range(2):
@@ -166,11 +172,13 @@ def _attempt(work, fallback):
             result = work(store)
         except PageOutOfRange:
             raise
-        except Exception as exc:
-            # A rebuild elsewhere may have removed the generation this thread had open.
+        except (IndexUnavailable, OSError) as exc:
             store.forget()
             error = exc
             continue
+        except Exception:
+            log.exception("search: a read failed on a readable index")
+            return fallback()
         if store.last_error is not None:
             log.info("search: index available again")
             store.last_error = None

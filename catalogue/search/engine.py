@@ -15,7 +15,7 @@ from .. import taxonomy
 from . import bits
 from .analysis import analyze
 from .facets import FACETS
-from .query import Alt, Clause, Plan, correct, plan
+from .query import Alt, Clause, Plan, correct, plain_words, plan
 from .request import PER_PAGE_MAX, SearchRequest
 from .snapshot import Scored, Snapshot, leaves
 from .snippets import snippet
@@ -194,7 +194,7 @@ def run_search(store: Store, req: SearchRequest,
     )
     if match.plan is not None:
         found.widened = _widened(ctx, match.plan, results)
-        if match.searched is None:
+        if match.searched is None and (not total or match.any_words):
             _help(ctx, match, thesaurus, found)
     return found
 
@@ -350,7 +350,7 @@ def _help(ctx: _Context, match: _Match, thesaurus: Thesaurus | None,
     snap = ctx.snap
     widen = None if found.request.exact else thesaurus
     unmatched = []
-    for text, stems in match.plan.words:
+    for text, stems in plain_words(found.searched or found.request.q):
         if not _finds(ctx, stems, widen):
             unmatched.append((text, stems))
     found.unmatched = list(dict.fromkeys(text for text, _ in unmatched))

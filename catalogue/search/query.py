@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from whoosh.automata.lev import levenshtein_automaton
 from whoosh.codec.base import Automata
+from whoosh.support.levenshtein import damerau_levenshtein
 
 from .analysis import HYPHENS, analyze, fold, variant_stems
 from .lexicon import never_corrected
@@ -70,8 +71,6 @@ class Plan:
     terms: set[str] = field(default_factory=set)  # index terms, for highlighting
     # The thesaurus terms the words were widened to, each with the alternative it adds.
     widened: list[tuple[str, Alt]] = field(default_factory=list)
-    # Each plain word typed, with its analysed words (for the help when nothing matches).
-    words: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
 
 
 def parse(text: str) -> list[list[Part]]:
@@ -113,6 +112,7 @@ def plan(text: str, reader, thesaurus: Thesaurus | None = None) -> Plan | None:
     result = Plan(clauses=[])
     prefixes = 0
     parsed = parse(text)[:MAX_CLAUSES]
+    # The analysed words of each clause that is one plain word (None for the others).
     stems = [_plain_stems(alternatives) for alternatives in parsed]
     i = 0
     while i < len(parsed):
@@ -120,8 +120,6 @@ def plan(text: str, reader, thesaurus: Thesaurus | None = None) -> Plan | None:
         if span:  # several words typed make one term: « personnes âgées »
             words = tuple(w for s in stems[i:i + span] if s for w in s)
             result.terms.update(words)
-            result.words.extend((parsed[j][0].text, stems[j]) for j in range(i, i + span)
-                                if stems[j])
             alts = [_exact(list(words)) if len(words) == 1 else Alt(every=words)]
             result.clauses.append(tuple(alts + _widen(words, thesaurus, result)))
             i += span
@@ -133,15 +131,24 @@ def plan(text: str, reader, thesaurus: Thesaurus | None = None) -> Plan | None:
                 if prefixes > MAX_PREFIXES:
                     part = Part("word", part.text)
             parts.append(part)
-        if stems[i]:
-            result.words.append((parsed[i][0].text, stems[i]))
-        alts = [alt for part in parts for alt in _alts(part, reader, result.terms)]
+        alts = [alt for part in parts for alt in _alts(part, reader, result.terms, stems[i])]
         if alts and thesaurus is not None:
-            alts = _widened(alts, parts, thesaurus, result)
+            alts = _widened(alts, parts, stems[i], thesaurus, result)
         if alts:
             result.clauses.append(tuple(alts))
         i += 1
     return result if result.clauses else None
+
+
+def plain_words(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    """Return each plain word of a visitor's text (not a phrase, prefix or alternative) with
+    its analysed words."""
+    found = []
+    for alternatives in parse(text)[:MAX_CLAUSES]:
+        stems = _plain_stems(alternatives)
+        if stems:
+            found.append((alternatives[0].text, stems))
+    return found
 
 
 def _plain_stems(alternatives: list[Part]) -> tuple[str, ...] | None:
@@ -167,12 +174,14 @@ def _span(stems: list, start: int, thesaurus: Thesaurus) -> int:
     return found
 
 
-def _widened(alts: list[Alt], parts: list[Part], thesaurus: Thesaurus, result: Plan) -> list[Alt]:
+def _widened(alts: list[Alt], parts: list[Part], stems: tuple[str, ...] | None,
+             thesaurus: Thesaurus, result: Plan) -> list[Alt]:
     """Add to a clause of plain words the thesaurus terms each word widens to."""
     out = list(alts)
     for part in parts:
         if part.kind == "word":
-            out.extend(_widen(tuple(analyze(part.text)), thesaurus, result))
+            words = stems if stems is not None else tuple(analyze(part.text))
+            out.extend(_widen(words, thesaurus, result))
     return out
 
 
@@ -189,10 +198,10 @@ def _widen(words: tuple[str, ...], thesaurus: Thesaurus, result: Plan) -> list[A
     return alts
 
 
-def _alts(part: Part, reader, terms: set[str]) -> list[Alt]:
+def _alts(part: Part, reader, terms: set[str], stems: tuple[str, ...] | None = None) -> list[Alt]:
     if part.kind == "prefix":
         return _prefix(part.text, reader, terms)
-    words = analyze(part.text)
+    words = list(stems) if stems is not None else analyze(part.text)
     terms.update(words)
     if not words:
         return []
@@ -292,22 +301,7 @@ def _closest(word: str, reader) -> str | None:
     for candidate in candidates:
         if candidate == word:
             continue
-        distance = _distance(folded, fold(candidate))
+        distance = damerau_levenshtein(folded, fold(candidate))
         if distance <= maxdist:
             ranked.append((distance, -reader.doc_frequency("spell", candidate), candidate))
     return min(ranked)[2] if ranked else None
-
-
-def _distance(a: str, b: str) -> int:
-    """Return the Damerau-Levenshtein distance (adjacent transpositions) between two words."""
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        row = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            cost = 0 if ca == cb else 1
-            row[j] = min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost)
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                row[j] = min(row[j], prev2[j - 2] + 1)
-        prev2, prev = prev, row
-    return prev[-1]

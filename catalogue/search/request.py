@@ -13,7 +13,7 @@ from .facets import FACETS
 Q_MAX = 200
 PER_PAGE_MAX = 100
 PAGE_MAX = 10**6
-SORTS = {"pertinence": "pertinence", "recent": "date de publication", "titre": "titre"}
+SORTS = ("pertinence", "recent", "titre")
 
 # Control, invisible and bidi characters, and lone surrogates (not encodable in UTF-8).
 _CONTROL = re.compile(

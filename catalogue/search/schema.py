@@ -23,9 +23,6 @@ FIELD_WEIGHTS: dict[str, float] = {
     "context": 1.5,
     "body": 1.0,
 }
-TEXT_FIELDS = tuple(FIELD_WEIGHTS)
-# Snippets come from the summary, else from the start of the description.
-SNIPPET_FIELDS = ("summary", "description")
 DESCRIPTION_STORED_CHARS = 2000
 
 

@@ -158,6 +158,7 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
     thread = threading.Thread(target=httpd.serve_forever, name="live-server", daemon=True)
     thread.start()
     server = LiveServer(app, f"http://127.0.0.1:{httpd.server_port}")
+    app.config["BASE_URL"] = server.url  # as a deployment sets it: mails link to this server
     _add_waiting_examples(server)
     yield server
     httpd.shutdown()

@@ -1,4 +1,4 @@
-"""Every main page, audited: axe-core (WCAG 2.1 A/AA), the Nu Html Checker, and its weight.
+"""Every main page, audited: axe-core (WCAG 2.2 A/AA), the Nu Html Checker, and its weight.
 
 The pages are visited once per session in Chromium; axe-core runs on each live page, and the
 HTML each navigation received over HTTP is kept and checked by vnu in one Java run.
@@ -32,7 +32,7 @@ pytestmark = pytest.mark.browser
 
 AXE = NODE_MODULES / "axe-core" / "axe.min.js"
 VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 RUN_AXE = """async (tags) => {
   const results = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
@@ -79,6 +79,7 @@ PUBLIC_PAGES: dict[str, Visit] = {
     **{f"cadre-{code}": goto(f"/cadre/objectifs/{code}") for code in OBJECTIVES},
     "cadre-chiffres": goto("/cadre/chiffres"),
     "cadre-ressources": goto("/cadre/ressources"),
+    "observatoire": goto("/observatoire/?objectif=innover"),
     "connexion": goto("/connexion"),
     "introuvable": goto("/exemples/cet-exemple-n-existe-pas"),
 }

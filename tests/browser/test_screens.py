@@ -29,8 +29,30 @@ SCREENS = {
     "catalogue": lambda s: "/exemples/",
     "exemple": detail_path,
     "proposer": lambda s: "/proposer",
+    "cadre": lambda s: "/cadre/",
+    "cadre-objectif": lambda s: "/cadre/objectifs/innover",
+    "cadre-chiffres": lambda s: "/cadre/chiffres",
+    "cadre-ressources": lambda s: "/cadre/ressources",
+    "observatoire": lambda s: "/observatoire/",
+    "connexion": lambda s: "/connexion",
     "moderation": lambda s: "/moderation/",
 }
+
+# Controls outside running text smaller than 24×24 px (WCAG 2.2, 2.5.8). Links inside a
+# sentence (paragraph, table cell, definition, prose block) are exempt, as the criterion says,
+# and so are the map's régions: the table under the map offers the same links (equivalent).
+SMALL_TARGETS = """() => {
+  const controls = 'a[href], button, input:not([type=hidden]), select, textarea, summary';
+  const inText = 'p, td, dd, .prose, figcaption, caption, blockquote';
+  return [...document.querySelectorAll(controls)]
+    .filter(e => !e.closest('.visually-hidden, .map-region') && e.getClientRects().length)
+    .filter(e => !(e.matches('a') && e.parentElement.closest(inText)))
+    .map(e => [e, e.getBoundingClientRect()])
+    .filter(([e, r]) => r.width > 0 && (r.width < 24 || r.height < 24))
+    .filter(([e, r]) => !(e.matches(':focus-visible, .skip-link, [class*=skip]') && r.top < 0))
+    .slice(0, 8)
+    .map(([e, r]) => `${Math.round(r.width)}×${Math.round(r.height)} ${e.outerHTML.slice(0, 100)}`);
+}"""
 
 # The innermost elements that stick out on the right, where sideways scrolling comes from.
 OVERFLOW = """() => {
@@ -53,6 +75,18 @@ def test_screenshots_without_sideways_scrolling(new_page, live_server, width):
         page.screenshot(path=ARTIFACTS / f"{name}-{width}.png", full_page=True)
         width_used = page.evaluate("() => document.documentElement.scrollWidth")
         assert width_used <= width, f"{name} at {width} px: {page.evaluate(OVERFLOW)}"
+
+
+def test_controls_are_at_least_24_px_on_a_phone(new_page, live_server):
+    public = new_page(width=360, height=740)
+    moderator = new_page(width=360, height=740, moderator=True)
+    small = {}
+    for name, path in SCREENS.items():
+        page = moderator if name == "moderation" else public
+        page.goto(path(live_server))
+        if found := page.evaluate(SMALL_TARGETS):
+            small[name] = found
+    assert not small, "\n".join(f"{name}: {items}" for name, items in small.items())
 
 
 def test_detail_page_prints_its_content_only(new_page, live_server):
