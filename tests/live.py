@@ -22,9 +22,23 @@ PASSWORD = "correct horse battery staple"
 
 
 def free_port() -> int:
+    """Return a port nobody listens on now (for refused connections; never to serve on)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def listening_socket() -> socket.socket:
+    """Return a socket listening on a free port of 127.0.0.1, to hand to a server as it is.
+
+    Choosing a port, closing it and letting the server bind it later is a race other suites
+    on the machine can win (gunicorn then fails to start, or the test talks to another
+    suite's server); a socket passed by file descriptor (`--bind fd://N`) cannot be taken.
+    """
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(128)
+    return sock
 
 
 class Instance:
@@ -54,15 +68,20 @@ class Instance:
         return self
 
     @contextmanager
-    def gunicorn(self, workers: int = 2, timeout: float = 30):
-        """Serve the instance with gunicorn on a free port of 127.0.0.1; yield the base URL."""
-        port = free_port()
+    def gunicorn(self, workers: int = 2, timeout: float = 180):
+        """Serve the instance with gunicorn on a free port of 127.0.0.1; yield the base URL.
+
+        `timeout` bounds the start only; on a loaded machine it takes far longer than alone.
+        """
+        sock = listening_socket()
+        port = sock.getsockname()[1]
         log = open(self.root / f"gunicorn-{port}.log", "w")  # noqa: SIM115 - closed below
         process = subprocess.Popen(
             [str(BIN / "gunicorn"), "-c", "python:catalogue.gunicorn_conf",
-             "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
+             "--workers", str(workers), "--bind", f"fd://{sock.fileno()}",
              "--graceful-timeout", "5", "--timeout", "60", "catalogue:create_app()"],
-            env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            pass_fds=(sock.fileno(),))
         base = f"http://127.0.0.1:{port}"
         try:
             deadline = time.monotonic() + timeout
@@ -87,6 +106,7 @@ class Instance:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait(timeout=15)
             log.close()
+            sock.close()
 
 
 def worker_pids(master_pid: int) -> list[int]:

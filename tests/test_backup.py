@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 
 import sqlalchemy as sa
 
@@ -28,14 +27,17 @@ def test_export_during_writes_is_a_consistent_snapshot(app, runner, make_example
                 row.partners[0].name = f"Partenaire {n}"
                 db.session.commit()
                 versions.append(n)
+                started.set()
             db.session.remove()
 
+    started = threading.Event()
     writer = threading.Thread(target=keep_editing)
     writer.start()
     try:
-        deadline = time.monotonic() + 20
+        # Count exports, not seconds: on a loaded machine 30 exports may take long.
+        assert started.wait(timeout=120), "the writer committed nothing"
         exports = 0
-        while exports < 30 and time.monotonic() < deadline:
+        while exports < 30:
             path = tmp_path / f"backup-{exports}.json"
             result = runner.invoke(args=["export", str(path)])
             assert result.exit_code == 0, result.output

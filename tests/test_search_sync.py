@@ -215,8 +215,15 @@ def test_reindex_swaps_while_searches_keep_answering(search_app, runner, monkeyp
     slow = sync.published_documents
 
     def slowly():
+        # Each document waits for one more search to answer, so searches run during the
+        # rebuild however loaded the machine is (a fixed sleep left too few under load). The
+        # wait ends if the searching thread died, and all waits together are bounded: a search
+        # stuck behind the rebuild fails the assertions below instead of hanging the suite.
+        deadline = time.monotonic() + 120
         for doc in slow():
-            time.sleep(0.02)  # about a second in all: searches run meanwhile
+            seen = len(answers)
+            while len(answers) <= seen and searcher.is_alive() and time.monotonic() < deadline:
+                time.sleep(0.005)
             yield doc
 
     monkeypatch.setattr(sync, "published_documents", slowly)
@@ -224,7 +231,7 @@ def test_reindex_swaps_while_searches_keep_answering(search_app, runner, monkeyp
 
     def keep_searching():
         with search_app.app_context():
-            while not stop.is_set() and len(answers) < 10_000:
+            while not stop.is_set():
                 results = find("verger")
                 answers.append((time.monotonic(), results.total, results.degraded))
 
