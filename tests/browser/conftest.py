@@ -150,11 +150,28 @@ def _add_waiting_examples(server: LiveServer) -> None:
         server.pending_id = pending.id
 
 
+def closing_responses(app):
+    """Wrap a WSGI app so that its response is closed even when the browser drops the
+    connection: werkzeug's server skips `close()` when reading the rest of a reset connection
+    fails, and the unclosed static file then fails whichever test runs (ResourceWarning).
+    Chromium drops connections whenever a page closes while its favicon is still loading."""
+
+    def app_closing_its_response(environ, start_response):
+        response = app(environ, start_response)
+        try:
+            yield from response
+        finally:
+            if hasattr(response, "close"):
+                response.close()
+
+    return app_closing_its_response
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory) -> Iterator[LiveServer]:
     """Serve the real app, demo content loaded, on a free port of 127.0.0.1."""
     app = _create_live_app(tmp_path_factory.mktemp("live"))
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    httpd = make_server("127.0.0.1", 0, closing_responses(app), threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, name="live-server", daemon=True)
     thread.start()
     server = LiveServer(app, f"http://127.0.0.1:{httpd.server_port}")
