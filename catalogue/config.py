@@ -53,3 +53,13 @@ BASE_URL = "http://127.0.0.1:5000"
 # 127.0.0.1 and localhost. A list, or a string of comma-separated names ("a.org,.b.org": a
 # leading dot accepts every subdomain).
 TRUSTED_HOSTS: list[str] | str = []
+
+# Who publishes the site, shown on the legal notice, the contact page and the accessibility
+# statement. Empty details are shown as « non renseigné ». CONTACT_EMAIL empty: contact@ the
+# host of BASE_URL.
+PUBLISHER_NAME = "Catalogue des alliances"
+PUBLISHER_ADDRESS = ""
+PUBLICATION_DIRECTOR = ""
+CONTACT_EMAIL = ""
+HOSTING_NAME = ""
+HOSTING_ADDRESS = ""

@@ -11,7 +11,7 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy.orm import selectinload
 
-from . import framework, i18n, regions_map, search, statistics, taxonomy
+from . import about, framework, i18n, regions_map, search, statistics, taxonomy
 from .extensions import db
 from .i18n import gettext
 from .models import Example
@@ -236,3 +236,25 @@ def figures():
 @bp.get("/cadre/ressources")
 def resources():
     return render_template("public/cadre/resources.html", resources=framework.RESOURCES)
+
+
+# The footer's pages: who publishes the site and how to reach them, its accessibility, a map.
+@bp.get("/contact")
+def contact():
+    return render_template("public/about/contact.html", publisher=about.publisher())
+
+
+@bp.get("/mentions-legales")
+def legal_notice():
+    return render_template("public/about/legal.html", publisher=about.publisher())
+
+
+@bp.get("/accessibilite")
+def accessibility():
+    return render_template("public/about/accessibility.html", publisher=about.publisher(),
+                           check=about.LAST_CHECK, pages=about.AUDITED_PAGES.values())
+
+
+@bp.get("/plan-du-site")
+def sitemap():
+    return render_template("public/about/sitemap.html", objectives=taxonomy.OBJECTIVES)

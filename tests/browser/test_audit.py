@@ -80,6 +80,10 @@ PUBLIC_PAGES: dict[str, Visit] = {
     "cadre-chiffres": goto("/cadre/chiffres"),
     "cadre-ressources": goto("/cadre/ressources"),
     "observatoire": goto("/observatoire/?objectif=innover"),
+    "contact": goto("/contact"),
+    "mentions-legales": goto("/mentions-legales"),
+    "accessibilite": goto("/accessibilite"),
+    "plan-du-site": goto("/plan-du-site"),
     "connexion": goto("/connexion"),
     "introuvable": goto("/exemples/cet-exemple-n-existe-pas"),
 }
@@ -118,6 +122,13 @@ def audit(browser, live_server, moderator_state) -> Audit:
         result.traffic += traffic_problems(page)
         page.context.close()
     return result
+
+
+def test_the_accessibility_statement_lists_the_audited_pages():
+    from catalogue.about import AUDITED_PAGES, LAST_CHECK
+
+    assert list(AUDITED_PAGES) == PAGES
+    assert LAST_CHECK.violations == 0  # what the statement says, checked just below
 
 
 @pytest.mark.parametrize("name", PAGES)

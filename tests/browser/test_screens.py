@@ -34,6 +34,10 @@ SCREENS = {
     "cadre-chiffres": lambda s: "/cadre/chiffres",
     "cadre-ressources": lambda s: "/cadre/ressources",
     "observatoire": lambda s: "/observatoire/",
+    "contact": lambda s: "/contact",
+    "mentions-legales": lambda s: "/mentions-legales",
+    "accessibilite": lambda s: "/accessibilite",
+    "plan-du-site": lambda s: "/plan-du-site",
     "connexion": lambda s: "/connexion",
     "moderation": lambda s: "/moderation/",
 }
