@@ -18,14 +18,14 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from sqlalchemy.exc import IntegrityError
 
 from . import i18n, mail, validation, workflow
 from .extensions import csrf, db, limiter
 from .forms import SubmissionForm
 from .importing import apply_record, unique_slug
-from .models import Example, ModerationEvent, hash_token
+from .models import Example, ModerationEvent, hash_token, utcnow
 
 bp = Blueprint("contribute", __name__)
 log = logging.getLogger(__name__)
@@ -160,7 +160,26 @@ def by_token(token: str) -> Example:
     )
     if example is None:
         abort(404)
+    if example.details_erased_at is not None:
+        # The link still names the example, but it no longer opens it: say why, not 404.
+        abort(_no_store(make_response(
+            render_template("contribute/erased.html", example=example), 410)))
     return example
+
+
+def _no_store(response):
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def delay_in_words(delay) -> str | None:
+    """Say a review delay the way people do: « moins d’une journée », « 3 jours »."""
+    if delay is None:
+        return None
+    days = round(delay.total_seconds() / 86400)
+    if days < 1:
+        return gettext("moins d’une journée")
+    return ngettext("%(num)d jour", "%(num)d jours", days)
 
 
 @bp.route("/proposer/suivi/<token>", methods=["GET", "POST"])
@@ -173,6 +192,8 @@ def follow(token: str):
         "token": token,
         "comment": latest_comment(example),
         "editable": editable,
+        "delay": delay_in_words(workflow.usual_review_delay())
+        if example.state == "pending" else None,
     }
     if request.method == "GET":
         form = SubmissionForm(obj=example) if editable else None
@@ -220,15 +241,45 @@ def follow(token: str):
     return redirect(url_for("contribute.follow", token=token))
 
 
-@bp.post("/proposer/suivi/<token>/oubli")
-def forget(token: str):
-    """Erase the contributor's details at their request; the link stops working."""
+WITHDRAWABLE = workflow.ACTIONS["withdraw"].sources
+
+
+def _confirm_page(example: Example, token: str, action: str):
+    """Ask before an irreversible step: withdrawing the proposal or erasing one's details."""
+    return _no_store(make_response(render_template(
+        "contribute/confirm.html", example=example, token=token, action=action)))
+
+
+@bp.route("/proposer/suivi/<token>/retrait", methods=["GET", "POST"])
+def withdraw(token: str):
+    """Withdraw the proposal at its contributor's request: it will not be published."""
     example = by_token(token)
+    if request.method == "GET":
+        if example.state not in WITHDRAWABLE:
+            return redirect(url_for("contribute.follow", token=token))
+        return _confirm_page(example, token, "withdraw")
+    refused = workflow.step(
+        example, "withdraw", comment="Proposition retirée par la personne qui l’a proposée."
+    )
+    if refused:
+        flash(refused, "warning")
+    else:
+        log.info("example %s withdrawn by its contributor", example.id)
+        flash(gettext("Votre proposition est retirée : elle ne sera pas publiée."), "success")
+    return redirect(url_for("contribute.follow", token=token))
+
+
+@bp.route("/proposer/suivi/<token>/oubli", methods=["GET", "POST"])
+def forget(token: str):
+    """Erase the contributor's details at their request; the link then only says so."""
+    example = by_token(token)
+    if request.method == "GET":
+        return _confirm_page(example, token, "forget")
     with db.session.no_autoflush:
         for name in validation.PRIVATE_TEXT:
             setattr(example, name, "")
         example.contact_public = False
-        example.follow_token_hash = None
+        example.details_erased_at = utcnow()
         workflow.transition(
             example,
             "edit",
@@ -237,11 +288,5 @@ def forget(token: str):
     db.session.commit()
     log.info("example %s: the contributor's details were erased at their request", example.id)
     session.pop("follow_token", None)
-    flash(
-        gettext(
-            "Vos coordonnées sont supprimées, et votre lien de suivi ne fonctionne plus. "
-            "L’exemple lui-même reste entre les mains de la modération."
-        ),
-        "success",
-    )
-    return redirect(url_for("public.home"))
+    # The link now explains what happened.
+    return redirect(url_for("contribute.follow", token=token))

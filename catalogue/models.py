@@ -81,6 +81,8 @@ class Example(db.Model):
     submitter_email: Mapped[str] = mapped_column(sa.String(EMAIL_MAX), default="")
     submitter_organisation: Mapped[str] = mapped_column(sa.String(NAME_MAX), default="")
     follow_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    # When the contributor erased their details: the follow-up link then says so, not 404.
+    details_erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Hash of the one-time key of the form that proposed it: that form makes one example only.
     submission_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     # The language of the form the contributor last filled in: their mails speak it.

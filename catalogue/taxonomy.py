@@ -321,6 +321,7 @@ STATES = Vocabulary("states", [
     Term("published", N_("Publié")),
     Term("rejected", N_("Refusé")),
     Term("archived", N_("Archivé")),
+    Term("withdrawn", N_("Retiré par son auteur")),
 ])
 
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from statistics import median
 
+import sqlalchemy as sa
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
@@ -40,7 +44,9 @@ ACTIONS: dict[str, Action] = {
         Action("archive", N_("Archiver"), ("published",), "archived", done=N_("Archivé")),
         Action("restore", N_("Republier"), ("archived",), "published", done=N_("Republié")),
         Action("edit", N_("Modifier"), ("pending", "changes_requested", "published", "rejected",
-                                        "archived"), None, done=N_("Modifié")),
+                                        "archived", "withdrawn"), None, done=N_("Modifié")),
+        Action("withdraw", N_("Retirer la proposition"), ("pending", "changes_requested"),
+               "withdrawn", done=N_("Retiré par son auteur")),
         Action("import", N_("Importer"), (None,), None, done=N_("Importé")),
     )
 }
@@ -52,6 +58,7 @@ DECISIONS: dict[str, tuple[str, ...]] = {
     "archived": ("restore",),
     "changes_requested": (),
     "rejected": (),
+    "withdrawn": (),
 }
 
 
@@ -162,3 +169,42 @@ def step(
 
 def _state_label(state: str | None) -> str:
     return gettext(STATES.label(state)) if state else gettext("nouveau")
+
+
+DECISION_ACTIONS = ("approve", "reject", "request_changes")
+SUBMISSION_ACTIONS = ("submit", "resubmit")
+DELAY_SAMPLE = 50  # the last decisions the usual review delay is the median of
+DELAY_MINIMUM = 5  # fewer decisions than this: no delay is announced
+
+
+def usual_review_delay(sample: int = DELAY_SAMPLE, minimum: int = DELAY_MINIMUM
+                       ) -> timedelta | None:
+    """Return the median time from a (re)submission to the moderators' decision on it.
+
+    Over the last `sample` decisions; None when fewer than `minimum` decisions were taken.
+    """
+    decisions = db.session.execute(
+        sa.select(ModerationEvent.example_id, ModerationEvent.created_at)
+        .where(ModerationEvent.action.in_(DECISION_ACTIONS))
+        .order_by(ModerationEvent.created_at.desc(), ModerationEvent.id.desc())
+        .limit(sample)
+    ).all()
+    if len(decisions) < minimum:
+        return None
+    submitted: dict[int, list[datetime]] = {}
+    for example_id, moment in db.session.execute(
+        sa.select(ModerationEvent.example_id, ModerationEvent.created_at)
+        .where(ModerationEvent.action.in_(SUBMISSION_ACTIONS),
+               ModerationEvent.example_id.in_({d.example_id for d in decisions}))
+        .order_by(ModerationEvent.created_at)
+    ):
+        submitted.setdefault(example_id, []).append(moment)
+    delays = []
+    for example_id, decided in decisions:
+        times = submitted.get(example_id, [])
+        before = bisect_right(times, decided)
+        if before:  # an example imported straight into the queue has no submission
+            delays.append(decided - times[before - 1])
+    if len(delays) < minimum:
+        return None
+    return median(delays)

@@ -584,7 +584,7 @@ def test_the_contributor_can_erase_their_details(app, client):
     assert example.state == "pending" and example.summary == form_data()["summary"]
     event = example.events[-1]
     assert event.action == "edit" and event.actor_id is None and "à sa demande" in event.comment
-    assert client.get(path_of(link)).status_code == 404
+    assert client.get(path_of(link)).status_code == 410  # explained: tests/test_follow_up.py
     assert "/proposer/suivi/" not in client.get("/proposer/merci").get_data(as_text=True)
 
 
