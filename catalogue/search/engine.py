@@ -15,9 +15,10 @@ from .. import taxonomy
 from . import bits
 from .analysis import analyze
 from .facets import FACETS
+from .internals import leaves
 from .query import Alt, Clause, Plan, correct, plain_words, plan
 from .request import PER_PAGE_MAX, SearchRequest
-from .snapshot import Scored, Snapshot, leaves
+from .snapshot import Scored, Snapshot
 from .snippets import snippet
 from .store import Store
 from .thesaurus import Thesaurus

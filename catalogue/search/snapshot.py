@@ -20,12 +20,10 @@ from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from itertools import accumulate, islice
-
-from whoosh.matching.wrappers import FilterMatcher
 
 from . import bits
 from .facets import FACETS
+from .internals import position_decoder, read_postings
 from .schema import FIELD_WEIGHTS
 
 K1, B = 1.2, 0.75
@@ -77,7 +75,7 @@ class SegmentData:
         for name in FACETS:
             values = {}
             for value in leaf.lexicon(name):
-                values[value.decode("utf-8")] = bits.from_ids(_raw_ids(leaf, name, value))
+                values[value.decode("utf-8")] = bits.from_ids(read_postings(leaf, name, value)[0])
             self.facets[name] = values
         self.field_totals = {name: leaf.field_length(name) for name in FIELD_WEIGHTS}
         self._lengths: dict[str, list[int]] = {}
@@ -127,7 +125,7 @@ class SegmentData:
         key = (field, term)
         found = self._postings.get(key)
         if found is None:
-            found = _read_postings(leaf, field, term)
+            found = read_postings(leaf, field, term)
             self._postings.put(key, found, cost=len(found[0]) + 1)
         return found
 
@@ -138,7 +136,7 @@ class SegmentData:
         key = ("values", field, term)
         found = self._postings.get(key)
         if found is None:
-            found = _read_postings(leaf, field, term, values=True)
+            found = read_postings(leaf, field, term, values=True)
             self._postings.put(key, found, cost=2 * len(found) + 1)
         return found
 
@@ -298,7 +296,7 @@ class Snapshot:
                 local = (candidates >> offset) & ((1 << data.size) - 1)
                 if not local:
                     continue
-                decode = leaf.schema[field].format.decoder("positions")
+                decode = position_decoder(leaf, field)
                 values = [data.values(leaf, field, w) for w in words]
                 for d in bits.to_ids(local):
                     if _adjacent([decode(v[d]) for v in values]):
@@ -316,52 +314,3 @@ def _adjacent(positions: list[list[int]]) -> bool:
         if not starts:
             return False
     return True
-
-
-def leaves(reader) -> list:
-    """Return the (segment reader, docnum offset) pairs of a reader (none for an empty index)."""
-    return [(leaf, offset) for leaf, offset in reader.leaf_readers()
-            if leaf.segment() is not None]
-
-
-def _raw_ids(leaf, field: str, btext: bytes) -> list[int]:
-    return list(_read_postings(leaf, field, btext)[0])
-
-
-def _read_postings(leaf, field: str, text, values: bool = False):
-    """Read a posting list block by block (deleted documents included: Snapshot.live masks them).
-
-    Return (docnums, frequencies), or with values=True a dict docnum -> encoded value.
-    """
-    try:
-        matcher = leaf.postings(field, text)
-    except Exception:  # TermNotFound and friends: the term is not in this segment
-        return {} if values else ((), ())
-    if isinstance(matcher, FilterMatcher):  # the segment has deletions: read the raw list
-        matcher = matcher.child
-    ids: list[int] = []
-    data: list = []
-    # Whoosh 2.7's W3 block matcher decodes whole blocks; reading them directly is ~10x faster
-    # than one Python call per posting. Other matchers (short inlined lists) go one by one.
-    if hasattr(matcher, "_read_data") and hasattr(matcher, "_next_block"):
-        while matcher.is_active():
-            if matcher._data is None:
-                matcher._read_data()
-            # The block's ids are delta-encoded: accumulate() decodes them in C.
-            block = matcher._data[0] if matcher._byteids else accumulate(matcher._data[0])
-            ids.extend(islice(block, matcher._i, None))
-            if values:
-                if matcher._values is None:
-                    matcher._read_values()
-                data.extend(matcher._values[matcher._i:])
-            else:
-                if matcher._weights is None:
-                    matcher._read_weights()
-                data.extend(matcher._weights[matcher._i:])
-            matcher._next_block()
-    else:
-        while matcher.is_active():
-            ids.append(matcher.id())
-            data.append(matcher.value() if values else matcher.weight())
-            matcher.next()
-    return dict(zip(ids, data, strict=True)) if values else (ids, data)
