@@ -14,12 +14,15 @@ this data instead of Whoosh's collectors, which walk every matching document in 
 
 from __future__ import annotations
 
+import contextlib
 import math
 import threading
 from bisect import bisect_right
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
+
+from cachetools import LRUCache
 
 from . import bits
 from .facets import FACETS
@@ -33,33 +36,25 @@ SCORES_BUDGET = 600_000    # per generation, for terms and again for clauses
 EXCERPTS_BUDGET = 20_000   # highlighted excerpts per segment (some 300 bytes each)
 
 
-class LRU:
-    """A small thread-safe LRU mapping with a budget counted in entries' costs."""
+class SharedLRU:
+    """A thread-safe LRU cache with a budget counted in entries' costs (cachetools' LRUCache).
+
+    An entry costing more than the whole budget is not kept.
+    """
 
     def __init__(self, budget: int):
         self.budget = budget
-        self._data: OrderedDict = OrderedDict()
-        self._cost = 0
+        self._cache = LRUCache(maxsize=budget, getsizeof=itemgetter(1))
         self._lock = threading.Lock()
 
     def get(self, key):
         with self._lock:
-            item = self._data.get(key)
-            if item is not None:
-                self._data.move_to_end(key)
-                return item[0]
-            return None
+            item = self._cache.get(key)
+        return None if item is None else item[0]
 
     def put(self, key, value, cost: int = 1):
-        with self._lock:
-            old = self._data.pop(key, None)
-            if old is not None:
-                self._cost -= old[1]
-            self._data[key] = (value, cost)
-            self._cost += cost
-            while self._cost > self.budget and len(self._data) > 1:
-                _, (_, dropped) = self._data.popitem(last=False)
-                self._cost -= dropped
+        with self._lock, contextlib.suppress(ValueError):  # ValueError: over the whole budget
+            self._cache[key] = (value, cost)
         return value
 
 
@@ -79,9 +74,9 @@ class SegmentData:
             self.facets[name] = values
         self.field_totals = {name: leaf.field_length(name) for name in FIELD_WEIGHTS}
         self._lengths: dict[str, list[int]] = {}
-        self._postings = LRU(budget=POSTINGS_BUDGET)
+        self._postings = SharedLRU(budget=POSTINGS_BUDGET)
         # (docnum in the segment, words) -> excerpt, "" for none: a document never changes.
-        self.excerpts = LRU(budget=EXCERPTS_BUDGET)
+        self.excerpts = SharedLRU(budget=EXCERPTS_BUDGET)
         self._lexicons: dict[str, dict[str, int]] = {}
         self._frequencies: dict[str, int] | None = None
 
@@ -177,8 +172,8 @@ class Snapshot:
         self._orders: dict[str, list[int]] = {}
         self._docnums: dict[int, int] | None = None
         self._norms: dict[str, list[float]] = {}
-        self._terms = LRU(budget=SCORES_BUDGET)
-        self.clauses = LRU(budget=SCORES_BUDGET)
+        self._terms = SharedLRU(budget=SCORES_BUDGET)
+        self.clauses = SharedLRU(budget=SCORES_BUDGET)
 
     # --- order and lookup -------------------------------------------------------------------
 
