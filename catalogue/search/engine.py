@@ -147,9 +147,7 @@ def _ordered(snap: Snapshot, match: Match, results: int, sort: str,
             parts = [c.scores for c in match.clauses]
             def key(d: int) -> tuple[float, int]:
                 return sum(p.get(d, 0.0) for p in parts), -d
-        if limit is None or limit >= len(candidates):
-            return sorted(candidates, key=key, reverse=True)
-        return heapq.nlargest(limit, candidates, key=key)
+        return _best(candidates, key, limit)
     data = bits.to_bytes(results, snap.size)
     out = []
     for d in snap.order(sort):
@@ -170,6 +168,11 @@ def _tiered(match: Match, candidates: list[int], limit: int | None) -> list[int]
     def key(d: int) -> tuple[int, float, int]:
         return typed[d], sum(p.get(d, 0.0) for p in parts), -d
 
+    return _best(candidates, key, limit)
+
+
+def _best(candidates: list[int], key, limit: int | None) -> list[int]:
+    """Return the first `limit` candidates by descending key (all of them, sorted, for None)."""
     if limit is None or limit >= len(candidates):
         return sorted(candidates, key=key, reverse=True)
     return heapq.nlargest(limit, candidates, key=key)
