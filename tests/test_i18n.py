@@ -274,7 +274,7 @@ def test_french_is_the_default(client, demo):
     [
         ("/", "Partnerships that get places moving", "Des alliances qui font bouger"),
         ("/exemples/", "Partnership examples", "Exemples d’alliances"),
-        ("/cadre/", "The partnership movement", "Le mouvement d’alliance"),
+        ("/cadre/", "Four objectives for partnering", "Quatre objectifs pour faire alliance"),
         ("/cadre/objectifs/hybrider", "Diversifying one’s socio-economic model",
          "Hybrider son modèle socio-économique"),
         ("/cadre/chiffres", "Key figures", "Chiffres clés"),
