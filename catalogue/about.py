@@ -52,6 +52,7 @@ class AutomatedCheck:
     rules: str
     tools: tuple[str, ...]
     violations: int
+    technologies: tuple[str, ...] = ("HTML", "CSS", "JavaScript")
 
 
 # Update with the date of the run whenever the browser suite's audit passes after a change.
