@@ -17,12 +17,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import BASE_RECORD, settings_for
 from flask import Flask
+from helpers import BASE_RECORD, build_app
 from playwright.sync_api import Browser, Page, Request, Route, sync_playwright
 from werkzeug.serving import make_server
 
-from catalogue import create_app
 from catalogue.extensions import db
 from catalogue.records import add_examples, validate_all
 
@@ -104,17 +103,15 @@ class Traffic:
 
 def _create_live_app(tmp: Path) -> Flask:
     """Create the app with CSRF on, high rate limits, its data under tmp."""
-    config = settings_for(
+    app = build_app(
         tmp,
+        migrate=False,  # init-db below, as a deployment would
         WTF_CSRF_ENABLED=True,
         RATELIMIT_ENABLED=True,
         LOGIN_RATE_LIMIT="1000 per minute",
         SUBMIT_RATE_LIMIT="1000 per minute",
         ALERT_RATE_LIMIT="1000 per minute",
     )
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("CATALOGUE_INSTANCE_PATH", str(tmp / "instance"))
-        app = create_app(config)
     password_file = tmp / "password.txt"
     password_file.write_text(MODERATOR_PASSWORD + "\n", encoding="utf-8")
     runner = app.test_cli_runner()
