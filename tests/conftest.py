@@ -23,8 +23,8 @@ from search_helpers import add_records, neutral  # noqa: E402
 
 from catalogue.cli import DEMO_FILE  # noqa: E402
 from catalogue.extensions import db  # noqa: E402
+from catalogue.importing import add_examples, validate_all  # noqa: E402
 from catalogue.models import Example, User  # noqa: E402
-from catalogue.records import add_examples, validate_all  # noqa: E402
 
 
 @pytest.fixture

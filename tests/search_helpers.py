@@ -15,8 +15,8 @@ from werkzeug.datastructures import MultiDict
 
 from catalogue import search
 from catalogue.extensions import db
+from catalogue.importing import add_examples, validate_all
 from catalogue.models import Example, IndexOutbox
-from catalogue.records import add_examples, validate_all
 
 __all__ = ["add_records", "find", "immutable", "neutral", "outbox_rows", "published_ids"]
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from catalogue.extensions import db
 from catalogue.models import Example, ModerationEvent, Partner
-from catalogue.records import backup_record
+from catalogue.serialisation import backup_record
 
 
 def count(app, model) -> int:

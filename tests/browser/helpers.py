@@ -12,7 +12,7 @@ from helpers import BASE_RECORD, build_app
 from playwright.sync_api import Browser, Page, Request, Route
 
 from catalogue.extensions import db
-from catalogue.records import add_examples, validate_all
+from catalogue.importing import add_examples, validate_all
 
 ROOT = Path(__file__).resolve().parents[2]
 NODE_MODULES = ROOT / "node_modules"
