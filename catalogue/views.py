@@ -95,9 +95,10 @@ def init_app(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     app.url_map.converters["int"] = RowIdConverter  # before any rule is added
 
-    from . import alerts, api, auth, contribute, exports, moderation, observatory, public
+    from . import alerts, api, auth, contribute, exports, moderation, observatory, public, selection
 
-    for module in (public, contribute, auth, moderation, api, exports, alerts, observatory):
+    for module in (public, contribute, auth, moderation, api, exports, alerts, observatory,
+                   selection):
         app.register_blueprint(module.bp)
 
     app.jinja_env.globals.update(
