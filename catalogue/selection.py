@@ -13,14 +13,13 @@ from sqlalchemy.orm import selectinload
 from werkzeug.routing import BaseConverter
 
 from . import dossier
-from .api import example_data
-from .auth import safe_next
-from .csvformat import write_csv
-from .exports import CSV_COLUMNS, download
+from .csvformat import EXPORT_COLUMNS, write_csv
 from .extensions import db
 from .i18n import gettext
 from .models import Example, utcnow
-from .public import load_published
+from .queries import load_published
+from .serialisation import example_data
+from .urls import safe_next
 
 bp = Blueprint("selection", __name__)
 
@@ -217,17 +216,17 @@ def adopt(ids: list[int]):
 
 @bp.get("/selection/<ids:ids>.csv")
 def csv(ids: list[int]):
+    """The selection as the catalogue's spreadsheet export: same columns, same writer."""
     records = [example_data(e) for e in load_published(ids)]
-    response = download(write_csv(records, CSV_COLUMNS), "text/csv", "csv")
-    response.headers["Content-Disposition"] = f"attachment; filename={_file_stem()}.csv"
-    return response
+    return _download(write_csv(records, EXPORT_COLUMNS), "text/csv", "attachment",
+                     f"{_file_stem()}.csv")
 
 
 @bp.get("/selection/<ids:ids>.pdf")
 def pdf(ids: list[int]):
     examples = load_published(ids)
-    body = dossier.selection_pdf(examples)
-    return _pdf_response(body, _file_stem())
+    return _download(dossier.selection_pdf(examples), "application/pdf", "inline",
+                     f"{_file_stem()}.pdf")
 
 
 @bp.get("/exemples/<slug>.pdf")
@@ -237,14 +236,15 @@ def example_pdf(slug: str):
         .options(selectinload(Example.partners)))
     if example is None:
         abort(404)
-    return _pdf_response(dossier.example_pdf(example), f"fiche-{example.slug}")
+    return _download(dossier.example_pdf(example), "application/pdf", "inline",
+                     f"fiche-{example.slug}.pdf")
 
 
 def _file_stem() -> str:
     return f"selection-alliances-{utcnow().date().isoformat()}"
 
 
-def _pdf_response(body: bytes, stem: str):
-    response = current_app.response_class(body, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'inline; filename="{stem}.pdf"'
+def _download(body: str | bytes, mimetype: str, disposition: str, filename: str):
+    response = current_app.response_class(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     return response
