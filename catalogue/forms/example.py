@@ -17,10 +17,8 @@ from wtforms import (
     RadioField,
     SelectChoice,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
-    URLField,
 )
 from wtforms.validators import (
     DataRequired,
@@ -56,6 +54,7 @@ from .common import (
     term_choices,
     text,
     too_long,
+    web_address,
 )
 
 PARTNER_ROWS = 3  # rows shown on an empty form
@@ -197,14 +196,12 @@ class ExampleForm(LocalizedForm):
         validators=[Known(taxonomy.REGIONS)],
         description=_l("Facultatif. Un département choisi ajoute sa région."),
     )
-    departements = SelectMultipleField(
+    departements = MultiCheckboxField(
         _l("Départements"),
         choices=departement_choices(),
-        validate_choice=False,
         validators=[Known(taxonomy.DEPARTEMENTS)],
-        render_kw={"size": 10},
         description=_l(
-            "Facultatif. Maintenez Ctrl (ou Cmd) pour en choisir plusieurs ; "
+            "Facultatif. Ouvrez une région pour cocher ses départements ; "
             "ils doivent appartenir aux régions cochées."
         ),
     )
@@ -249,12 +246,14 @@ class ExampleForm(LocalizedForm):
             Known(taxonomy.STATUSES),
         ],
     )
-    website = URLField(
+    # A text field, not type=url: the browser would refuse « www.example.org » before the
+    # server could complete it.
+    website = StringField(
         _l("Site web"),
-        filters=[strip],
+        filters=[web_address],
         validators=[Optional(), Length(max=URL_MAX, message=too_long(URL_MAX))],
-        render_kw={"maxlength": URL_MAX, "autocomplete": "url", "placeholder": "https://"},
-        description=_l("Facultatif : une adresse commençant par http:// ou https://."),
+        render_kw={"maxlength": URL_MAX, "autocomplete": "url", "inputmode": "url"},
+        description=_l("Facultatif : par exemple www.exemple.org ou https://www.exemple.org."),
     )
     contact = text(
         _l("Contact public"),
