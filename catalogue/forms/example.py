@@ -14,10 +14,8 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectChoice,
-    SelectMultipleField,
     StringField,
     SubmitField,
-    URLField,
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import HiddenInput
@@ -43,6 +41,7 @@ from .common import (
     term_choices,
     text,
     too_long,
+    web_address,
 )
 from .partners import PARTNER_ROWS, PartnerForm, PartnerRows
 
@@ -140,14 +139,12 @@ class ExampleForm(PartnerRows, LocalizedForm):
         validators=[Known(taxonomy.REGIONS)],
         description=_l("Facultatif. Un département choisi ajoute sa région."),
     )
-    departements = SelectMultipleField(
+    departements = MultiCheckboxField(
         _l("Départements"),
         choices=departement_choices(),
-        validate_choice=False,
         validators=[Known(taxonomy.DEPARTEMENTS)],
-        render_kw={"size": 10},
         description=_l(
-            "Facultatif. Maintenez Ctrl (ou Cmd) pour en choisir plusieurs ; "
+            "Facultatif. Ouvrez une région pour cocher ses départements ; "
             "ils doivent appartenir aux régions cochées."
         ),
     )
@@ -192,12 +189,14 @@ class ExampleForm(PartnerRows, LocalizedForm):
             Known(taxonomy.STATUSES),
         ],
     )
-    website = URLField(
+    # A text field, not type=url: the browser would refuse « www.example.org » before the
+    # server could complete it.
+    website = StringField(
         _l("Site web"),
-        filters=[strip],
+        filters=[web_address],
         validators=[Optional(), Length(max=URL_MAX, message=too_long(URL_MAX))],
-        render_kw={"maxlength": URL_MAX, "autocomplete": "url", "placeholder": "https://"},
-        description=_l("Facultatif : une adresse commençant par http:// ou https://."),
+        render_kw={"maxlength": URL_MAX, "autocomplete": "url", "inputmode": "url"},
+        description=_l("Facultatif : par exemple www.exemple.org ou https://www.exemple.org."),
     )
     contact = text(
         _l("Contact public"),

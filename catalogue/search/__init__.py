@@ -29,20 +29,10 @@ from flask import current_app
 
 from ..extensions import db
 from . import sync, thesaurus
-from .engine import (
-    FacetValue,
-    Hit,
-    PageOutOfRange,
-    SearchResults,
-    degraded,
-    run_all_ids,
-    run_facet_counts,
-    run_search,
-    run_similar,
-    run_term_counts,
-)
+from .engine import run_all_ids, run_facet_counts, run_search, run_similar, run_term_counts
 from .facets import FACET_LABELS, FACETS, YEAR_RANGES, YEARS, label_of
 from .request import BadParameter, SearchRequest, parse_args, parse_args_strict
+from .results import FacetValue, Hit, PageOutOfRange, SearchResults, degraded
 from .schema import SCHEMA_VERSION
 from .store import IndexUnavailable, Store
 from .sync import CheckReport, write_outbox
