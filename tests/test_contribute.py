@@ -8,8 +8,7 @@ import socket
 
 import pytest
 import sqlalchemy as sa
-from conftest import settings_for
-from fixtures_app import (
+from helpers import (
     SMTPRecorder,
     body,
     count_examples,
@@ -24,6 +23,7 @@ from fixtures_app import (
     links,
     outbox,
     path_of,
+    settings_for,
 )
 
 from catalogue.extensions import db
