@@ -293,6 +293,7 @@ INVALID = [
     ({"partners-1-name": ""}, "partners-1-name", "Indiquez le nom de ce partenaire"),
     ({"partners-1-kind": ""}, "partners-1-kind", "Choisissez le type"),
     ({"partners-1-kind": "club"}, "partners-1-kind", "Type de partenaire inconnu"),
+    ({"partners-1-name": "\u200b"}, "partners-1-name", "Nom obligatoire"),  # only invisible
     ({"partners-0-name": "x" * 201}, "partners-0-name", "200 caractères au plus"),
     ({"partners-0-role": "x" * 301}, "partners-0-role", "300 caractères au plus"),
     ({"themes": ["astronomie"]}, "themes", "Choix inconnu : astronomie"),
