@@ -6,7 +6,7 @@ import re
 from html import unescape
 
 import pytest
-from conftest import settings_for
+from helpers import settings_for
 
 from catalogue import about, create_app
 

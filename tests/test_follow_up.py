@@ -7,8 +7,7 @@ from datetime import timedelta
 from html import unescape
 
 import pytest
-from conftest import settings_for
-from fixtures_app import (
+from helpers import (
     body,
     events_of,
     example_by_title,
@@ -18,6 +17,7 @@ from fixtures_app import (
     links,
     outbox,
     path_of,
+    settings_for,
 )
 from test_contribute import TITLE, submit
 

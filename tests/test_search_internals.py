@@ -205,19 +205,24 @@ def test_terms_within_finds_what_each_segment_reader_finds(corpus):
                 assert internals.terms_within(segments, "spell", text, maxdist, prefix) == public
 
 
-def test_segment_column_reads_what_the_segment_reader_reads(corpus):
-    ix = corpus.index()
-    segments = internals.index_segments(ix)
-    with ix.searcher() as searcher:
-        leaves = [leaf for leaf, _ in internals.leaves(searcher.reader())]
-        assert [s.segment_id() for s in segments] == [leaf.segment().segment_id() for leaf in leaves]
-        assert [s.deleted_count() for s in segments] == \
-            [len(public_deleted(leaf)) for leaf in leaves]
-        for segment, leaf in zip(segments, leaves, strict=True):
-            for name in ("pk", "published", "title_key"):
-                column = corpus.schema[name].column_type
-                assert internals.segment_column(ix.storage, segment, name, column) == \
-                    list(leaf.column_reader(name))
+def test_segments_and_their_columns_are_what_the_segment_readers_read(writable):
+    ix = writable.index()
+    writer = locked_writer(writable.path, writable.schema, timeout=5)
+    try:
+        ours = internals.writer_segments(writer)
+        with writer.reader() as reader:
+            public = internals.leaves(reader)
+            assert [(s.segment_id(), base) for s, base in ours] == \
+                [(leaf.segment().segment_id(), base) for leaf, base in public]
+            assert [s.segment_id() for s in internals.index_segments(ix)] == \
+                [s.segment_id() for s, _ in ours]
+            for (segment, _), (leaf, _) in zip(ours, public, strict=True):
+                assert segment.deleted_count() == len(public_deleted(leaf))
+                for name in ("pk", "published", "title_key"):
+                    assert internals.segment_column(writer, segment, name) == \
+                        list(leaf.column_reader(name))
+    finally:
+        writer.cancel()
 
 
 def test_open_searcher_sees_what_a_fresh_public_searcher_sees(writable):

@@ -17,6 +17,9 @@ No Whoosh object leaves this package: callers get ids, counts and escaped snippe
   which correct words matched nothing (`unmatched`, with `related` terms and `themes`).
 - `rebuild()` builds a new generation beside the live one and swaps it in atomically;
   `check()` compares the index with the database; `status()` feeds /healthz.
+- Inside: `engine` (pages, facets, orders) over `matching` and `snapshot` (per-generation
+  bitsets and scores); `store` = `reading` + `writing` over `files`; any use of Whoosh beyond
+  its public API only in `internals`, compared with the public API by test_search_internals.
 """
 
 from __future__ import annotations

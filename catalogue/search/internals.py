@@ -101,17 +101,30 @@ def terms_within(leaves_: list, field: str, text: str, maxdist: int, prefix: int
     return found
 
 
-def segment_column(storage, segment, name: str, column_type) -> list:
+def writer_segments(writer) -> list[tuple]:
+    """Return the segments a writer started from, each with the docnum of its first document.
+
+    No public call lists them without opening a reader on each (writer.reader()).
+    """
+    found, base = [], 0
+    for segment in writer.segments:
+        found.append((segment, base))
+        base += segment.doc_count_all()
+    return found
+
+
+def segment_column(writer, segment, name: str) -> list:
     """Return a column's values in one segment of a writer, without opening a reader on it.
 
     A SegmentReader (what delete_by_term and update_document open) also loads the segment's
     term table: about 35 ms per publish for the big segment at 10,000 examples.
     """
+    storage = writer.storage
     files = segment.open_compound_file(storage) if segment.is_compound() else None
     perdoc = segment.codec().per_document_reader(
         OverlayStorage(files, storage) if files else storage, segment)
     try:
-        return list(perdoc.column_reader(name, column_type))
+        return list(perdoc.column_reader(name, writer.schema[name].column_type))
     finally:
         perdoc.close()
         if files is not None:

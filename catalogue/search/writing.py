@@ -25,7 +25,7 @@ from .files import (
     segments_to_merge,
     swap_current,
 )
-from .internals import index_segments, release, segment_column
+from .internals import index_segments, release, segment_column, writer_segments
 from .reading import IndexUnavailable, Reading
 from .schema import SCHEMA_VERSION, make_schema
 
@@ -48,7 +48,7 @@ class Writing(Reading):
         self._merging = threading.Lock()
         self._last_commit = 0.0
         self._schema = None
-        self._pk_maps: dict[tuple[str, str], dict[int, list[int]]] = {}
+        self._pk_maps: dict[str, dict[int, list[int]]] = {}
 
     def open_writer(self):
         """Return a Whoosh writer on the current generation; the caller commits or cancels it.
@@ -86,22 +86,22 @@ class Writing(Reading):
         Return how many live documents were deleted.
         """
         wanted = set(pks)
-        base = deleted = 0
-        for segment in writer.segments:
-            by_pk = self._pk_map(writer.storage, segment)
+        deleted = 0
+        for segment, base in writer_segments(writer):
+            by_pk = self._pk_map(writer, segment)
             for pk in wanted:
                 for local in by_pk.get(pk, ()):
                     if not segment.is_deleted(local):
                         writer.delete_document(base + local)
                         deleted += 1
-            base += segment.doc_count_all()
         return deleted
 
-    def _pk_map(self, storage, segment) -> dict[int, list[int]]:
-        key = (str(getattr(storage, "folder", "")), segment.segment_id())
+    def _pk_map(self, writer, segment) -> dict[int, list[int]]:
+        # Keyed by segment id alone: Whoosh names segments with 16 random letters and digits.
+        key = segment.segment_id()
         found = self._pk_maps.get(key)
         if found is None:
-            values = segment_column(storage, segment, "pk", self.schema["pk"].column_type)
+            values = segment_column(writer, segment, "pk")
             found = {}
             for docnum, pk in enumerate(values):
                 found.setdefault(pk, []).append(docnum)

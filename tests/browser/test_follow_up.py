@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import BASE_RECORD
+from helpers import BASE_RECORD
 from playwright.sync_api import expect
 
 from catalogue.extensions import db
