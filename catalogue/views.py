@@ -95,9 +95,9 @@ def init_app(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     app.url_map.converters["int"] = RowIdConverter  # before any rule is added
 
-    from . import alerts, api, auth, contribute, exports, moderation, observatory, public
+    from . import alerts, api, auth, contribute, embed, exports, moderation, observatory, public
 
-    for module in (public, contribute, auth, moderation, api, exports, alerts, observatory):
+    for module in (public, contribute, auth, moderation, api, exports, alerts, observatory, embed):
         app.register_blueprint(module.bp)
 
     app.jinja_env.globals.update(
@@ -152,7 +152,10 @@ def _security_headers(response):
         "form-action 'self'; frame-ancestors 'none'",
     )
     headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
+    # Only a page that sent its own CSP letting other sites frame it (embed.LIST_CSP) goes
+    # without X-Frame-Options: every other page may be framed by no one.
+    if "frame-ancestors 'none'" in headers["Content-Security-Policy"]:
+        headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
     if current_app.config.get("HTTPS"):

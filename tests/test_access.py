@@ -28,6 +28,8 @@ ACCESS: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("public.resources", "GET"): ("/cadre/ressources", PUBLIC),
     ("observatory.index", "GET"): ("/observatoire/?objectif=innover", PUBLIC),
     ("observatory.chart_csv", "GET"): ("/observatoire/alliances.csv?region=53", PUBLIC),
+    ("embed.builder", "GET"): ("/integrer/?q=jardin&region=53&nombre=3", PUBLIC),
+    ("embed.embedded_list", "GET"): ("/integrer/liste?q=jardin&region=53&nombre=3", PUBLIC),
     ("static", "GET"): ("/static/favicon.svg", PUBLIC),
     ("healthz", "GET"): ("/healthz", PUBLIC),
     ("language", "GET"): ("/langue/en?next=/exemples/", {ANON: 303, MODO: 303, ADMIN: 303}),
