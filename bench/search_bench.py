@@ -111,7 +111,7 @@ def measure_relevance() -> dict:
 
         from catalogue import create_app, search
         from catalogue.extensions import db
-        from catalogue.records import add_examples, validate_all
+        from catalogue.importing import add_examples, validate_all
 
         app = create_app({
             "DATABASE_URL": f"sqlite:///{tmp / 'relevance.sqlite'}",

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from .records import LIST_FIELDS, PUBLIC_FIELDS, REQUIRED_TEXT
+from .validation import LIST_FIELDS, PUBLIC_FIELDS, REQUIRED_TEXT
 
 # Columns the catalogue's own export adds for reading; ignored on import, so an export imports.
 EXPORT_ONLY_COLUMNS = ("id", "url", "published_at")

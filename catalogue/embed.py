@@ -17,7 +17,7 @@ from markupsafe import escape
 from . import search
 from .i18n import gettext
 from .mail import absolute_url
-from .public import load_cards
+from .queries import load_cards
 
 bp = Blueprint("embed", __name__, url_prefix="/integrer")
 
@@ -103,6 +103,7 @@ def builder():
         "embed/builder.html",
         req=req,
         notices=[*notices, *([note] if note else [])],
+        criteria=search.describe(req),
         pairs=pairs,
         count=count,
         counts=COUNTS,

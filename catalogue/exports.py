@@ -13,12 +13,12 @@ from xml.etree import ElementTree as ET
 from flask import Blueprint, Response, request, url_for
 
 from . import search, taxonomy
-from .api import example_data, iso
 from .csvformat import write_csv
 from .models import Example, utcnow
-from .public import load_published
-from .records import PUBLIC_FIELDS
-from .search import FACETS
+from .queries import load_published
+from .search import label_of
+from .serialisation import example_data, iso
+from .validation import PUBLIC_FIELDS
 
 bp = Blueprint("exports", __name__)
 
@@ -83,11 +83,6 @@ def feed_title(req: search.SearchRequest) -> str:
         words.extend(label_of(name, value) for value in values)
     title = "Catalogue des alliances : derniers exemples publiés"
     return f"{title} – {', '.join(words)}" if words else title
-
-
-def label_of(name: str, value: str) -> str:
-    """Return the French label of a filter value (the code when it has none)."""
-    return FACETS[name].label(value) if name in FACETS else value
 
 
 def feed(examples: list[Example], *, self_url: str, page_url: str, title: str) -> bytes:

@@ -20,8 +20,8 @@ from flask_migrate import upgrade  # noqa: E402
 from catalogue import create_app  # noqa: E402
 from catalogue.cli import DEMO_FILE  # noqa: E402
 from catalogue.extensions import db  # noqa: E402
+from catalogue.importing import add_examples, validate_all  # noqa: E402
 from catalogue.models import Example, User  # noqa: E402
-from catalogue.records import add_examples, validate_all  # noqa: E402
 
 BASE_RECORD = {
     "title": "Un potager partagé entre une école et une maison de retraite",

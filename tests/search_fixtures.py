@@ -17,8 +17,8 @@ from werkzeug.datastructures import MultiDict
 
 from catalogue import create_app, search
 from catalogue.extensions import db
+from catalogue.importing import add_examples, validate_all
 from catalogue.models import Example, IndexOutbox
-from catalogue.records import add_examples, validate_all
 
 # A record whose words stay out of the way of the queries under test.
 NEUTRAL = {

@@ -12,7 +12,7 @@ from flask_migrate import upgrade
 from catalogue import create_app
 from catalogue.extensions import db
 from catalogue.models import Example, ModerationEvent, Partner
-from catalogue.records import backup_record
+from catalogue.serialisation import backup_record
 
 
 def count(app, model) -> int:

@@ -28,7 +28,7 @@ from fixtures_app import (
 
 from catalogue.extensions import db
 from catalogue.models import Example, hash_token
-from catalogue.records import first_year_max
+from catalogue.validation import first_year_max
 
 TITLE = form_data()["title"]
 

@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 
 from catalogue.csvformat import TEMPLATE_RECORD, cell_text, parse_partner, read_csv, write_csv
 from catalogue.extensions import db
+from catalogue.importing import validate_all
 from catalogue.models import Example
-from catalogue.records import PUBLIC_FIELDS, validate_all
+from catalogue.validation import PUBLIC_FIELDS
 
 
 def count(app) -> int:

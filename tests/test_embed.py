@@ -58,6 +58,8 @@ def test_builder_offers_the_counts_in_a_get_form_keeping_the_search(client, demo
     values = re.findall(r'<input type="radio" name="nombre" value="(\d+)"( checked)?>', form)
     assert values == [("3", ""), ("5", " checked"), ("10", "")]
     assert "Combien d’exemples la liste montre-t-elle ?" in form
+    # The search is described as the catalogue understood it.
+    assert "<dd>« jardin »</dd>" in page and "Bretagne" in page and "Île-de-France" in page
 
 
 def test_catalogue_links_to_the_builder_with_its_search(client, demo):

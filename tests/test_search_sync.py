@@ -103,7 +103,7 @@ def test_editing_an_unpublished_example_leaves_no_outbox_row(search_app, add):
 
 def test_a_new_submission_with_partners_leaves_no_outbox_row(search_app):
     # A pending example's partners are flushed with it: not worth opening the index writer.
-    from catalogue.records import add_examples, validate_all
+    from catalogue.importing import add_examples, validate_all
 
     [example] = add_examples(validate_all([(1, neutral())]), state="pending")
     assert example.partners

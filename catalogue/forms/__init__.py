@@ -1,4 +1,5 @@
-"""WTForms classes: the example form shared by contributors and moderators, accounts, filters."""
+"""WTForms classes: the example form shared by contributors and moderators, accounts, filters,
+alerts."""
 
 from .accounts import (
     PASSWORD_MAX,
@@ -10,6 +11,7 @@ from .accounts import (
     UserPasswordForm,
     UserRoleForm,
 )
+from .alerts import AlertForm
 from .common import EmptyForm, options
 from .example import ExampleForm, ModerationEditForm, PartnerForm, SubmissionForm
 from .moderation import DecisionForm, JournalFilterForm, QueueFilterForm
@@ -18,6 +20,7 @@ __all__ = [
     "PASSWORD_MAX",
     "PASSWORD_MIN",
     "ROLES",
+    "AlertForm",
     "DecisionForm",
     "EmptyForm",
     "ExampleForm",

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     EmailField,
+    Field,
     FieldList,
     Form,
     FormField,
@@ -31,8 +32,8 @@ from wtforms.validators import (
 )
 from wtforms.widgets import HiddenInput
 
-from .. import records, taxonomy
-from ..models import (
+from .. import taxonomy, validation
+from ..limits import (
     EMAIL_MAX,
     LOCALITY_MAX,
     NAME_MAX,
@@ -306,8 +307,8 @@ class ExampleForm(LocalizedForm):
         self.number_partner_rows()
         self.start_year.description = gettext(
             "Facultatif : entre %(first)d et %(last)d.",
-            first=records.FIRST_YEAR,
-            last=records.first_year_max(),
+            first=validation.FIRST_YEAR,
+            last=validation.first_year_max(),
         )
         self.refused: list[str] = []
 
@@ -368,21 +369,21 @@ class ExampleForm(LocalizedForm):
     def validate_start_year(self, field) -> None:
         if not field.data:
             return
-        last = records.first_year_max()
+        last = validation.first_year_max()
         if (
             not re.fullmatch(r"\d{4}", field.data)
-            or not records.FIRST_YEAR <= int(field.data) <= last
+            or not validation.FIRST_YEAR <= int(field.data) <= last
         ):
             raise ValidationError(
                 gettext(
                     "Une année entre %(first)d et %(last)d, en chiffres.",
-                    first=records.FIRST_YEAR,
+                    first=validation.FIRST_YEAR,
                     last=last,
                 )
             )
 
     def validate_website(self, field) -> None:
-        if field.data and not records.is_web_url(field.data):
+        if field.data and not validation.is_web_url(field.data):
             raise ValidationError(
                 gettext("Une adresse commençant par http:// ou https:// est attendue.")
             )
@@ -401,7 +402,7 @@ class ExampleForm(LocalizedForm):
         """Return what was typed as a record of the import format, private fields included."""
         year = self.start_year.data
         return {
-            **{name: getattr(self, name).data or "" for name in records.TEXT_FIELDS},
+            **{name: getattr(self, name).data or "" for name in validation.TEXT_FIELDS},
             "objectives": list(self.objectives.data or []),
             "scale": self.scale.data,
             "regions": list(self.regions.data or []),
@@ -432,43 +433,27 @@ class ExampleForm(LocalizedForm):
 
         Return the cleaned record, or None when something is refused. Call after validate().
         """
-        data, problems = records.clean_record(self.record())
-        for problem in problems:
-            self._place(problem)
+        data, problems = validation.clean_record(self.record())
+        for issue in problems:
+            self._place(issue)
         return None if problems else data
 
-    def _place(self, problem: str) -> None:
-        """Attach one problem of `records.clean_record` to the field it is about."""
-        head, _, message = problem.partition(" : ")
-        if match := re.fullmatch(r"partenaire (\d+)", head):
+    def _place(self, issue: validation.Issue) -> None:
+        """Attach one issue of `validation.clean_record` to the field it is about."""
+        message = issue.message[:1].upper() + issue.message[1:] + "."
+        field = getattr(self, issue.field, None) if issue.field else None
+        if partner := issue.partner:
+            position, key = partner
             filled = self.filled_partners()
-            index = int(match.group(1)) - 1
-            if 0 <= index < len(filled):
-                row = filled[index][1]
-                field = (
-                    row.kind if "type" in message else row.role if "rôle" in message else row.name
-                )
-                field.errors.append(message[:1].upper() + message[1:] + ".")
-                return
-            head = "partenaires"
-        if head.startswith("départements hors"):
-            self.departements.errors.append(problem[:1].upper() + problem[1:] + ".")
+            if 1 <= position <= len(filled):
+                row = filled[position - 1][1]
+                field = getattr(row, key or "name")
+            else:
+                field = self.partners
+        if not isinstance(field, Field):
+            self.refused.append(str(issue)[:1].upper() + str(issue)[1:] + ".")
             return
-        names = {label: name for name, label in records.FIELD_LABELS.items()}
-        names.update(
-            {
-                "contact": "contact",
-                "submitter_name": "submitter_name",
-                "submitter_email": "submitter_email",
-                "submitter_organisation": "submitter_organisation",
-            }
-        )
-        name = names.get(head)
-        field = getattr(self, name, None) if name else None
-        if field is None:
-            self.refused.append(problem[:1].upper() + problem[1:] + ".")
-            return
-        field.errors = [*field.errors, message[:1].upper() + message[1:] + "."]
+        field.errors = [*field.errors, message]
 
 
 class SubmissionForm(ExampleForm):

@@ -41,8 +41,8 @@ from .engine import (
     run_similar,
     run_term_counts,
 )
-from .facets import FACETS, YEAR_RANGES, YEARS
-from .request import BadParameter, SearchRequest, parse_args, parse_args_strict
+from .facets import FACET_LABELS, FACETS, YEAR_RANGES, YEARS, label_of
+from .request import BadParameter, SearchRequest, describe, parse_args, parse_args_strict
 from .schema import SCHEMA_VERSION
 from .store import IndexUnavailable, Store
 from .sync import CheckReport, write_outbox
@@ -50,9 +50,10 @@ from .sync import CheckReport, write_outbox
 log = logging.getLogger(__name__)
 
 __all__ = [
-    "FACETS", "SCHEMA_VERSION", "YEARS", "YEAR_RANGES", "BadParameter", "CheckReport",
+    "FACETS", "FACET_LABELS", "SCHEMA_VERSION", "YEARS", "YEAR_RANGES", "BadParameter", "CheckReport",
     "FacetValue", "Hit", "PageOutOfRange", "SearchRequest", "SearchResults", "all_ids",
-    "check", "current_thesaurus", "facet_counts", "init_app", "parse_args", "parse_args_strict",
+    "check", "current_thesaurus", "describe", "facet_counts", "init_app", "label_of", "parse_args",
+    "parse_args_strict",
     "process_outbox", "rebuild", "search", "similar", "status", "term_counts", "version", "write_outbox",
 ]
 

@@ -24,7 +24,7 @@ from werkzeug.serving import make_server
 
 from catalogue import create_app
 from catalogue.extensions import db
-from catalogue.records import add_examples, validate_all
+from catalogue.importing import add_examples, validate_all
 
 ROOT = Path(__file__).resolve().parents[2]
 NODE_MODULES = ROOT / "node_modules"
