@@ -24,7 +24,7 @@ bp = Blueprint("embed", __name__, url_prefix="/integrer")
 COUNTS = (3, 5, 10)  # what the builder offers
 DEFAULT_COUNT = 5
 MAX_COUNT = 10
-SUMMARY_MAX = 140  # one line or two at 300 px
+SUMMARY_MAX = 100  # a line or two in a narrow column
 
 # The list loads nothing but its own stylesheet and may sit in any other site's page.
 LIST_CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; "
@@ -65,7 +65,7 @@ def site_url(endpoint: str, pairs: list[tuple[str, str]]) -> str:
 
 def frame_height(count: int) -> int:
     """Return the iframe height, in pixels, that shows `count` examples at a narrow width."""
-    return 110 + 130 * count
+    return 100 + 170 * count
 
 
 @dataclass
