@@ -46,13 +46,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         observatory,
         public,
         search,
+        selection,
         views,
     )
 
     extensions.init_app(app)
     search.init_app(app)
     views.init_app(app)  # before any blueprint: its URL converter serves their rules
-    for audience in (public, contribute, auth, moderation, api, exports, alerts, observatory, embed):
+    for audience in (public, contribute, auth, moderation, api, exports, alerts, observatory,
+                     selection, embed):
         app.register_blueprint(audience.bp)
     cli.init_app(app)
     return app

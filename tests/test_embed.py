@@ -171,6 +171,7 @@ def test_list_sets_no_cookie_even_for_a_logged_in_visitor_with_pending_messages(
     make_user()
     auth.login()  # a session cookie with a login, and a flash message waiting to be shown
     client.set_cookie("lang", "en")
+    client.set_cookie("selection", "1")
     response = client.get("/integrer/liste?objectif=innover", headers={"Accept-Language": "en"})
     assert response.status_code == 200
     assert response.headers.getlist("Set-Cookie") == []
