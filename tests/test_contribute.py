@@ -8,8 +8,7 @@ import socket
 
 import pytest
 import sqlalchemy as sa
-from conftest import settings_for
-from fixtures_app import (
+from helpers import (
     SMTPRecorder,
     body,
     count_examples,
@@ -24,6 +23,7 @@ from fixtures_app import (
     links,
     outbox,
     path_of,
+    settings_for,
 )
 
 from catalogue.extensions import db
@@ -293,6 +293,7 @@ INVALID = [
     ({"partners-1-name": ""}, "partners-1-name", "Indiquez le nom de ce partenaire"),
     ({"partners-1-kind": ""}, "partners-1-kind", "Choisissez le type"),
     ({"partners-1-kind": "club"}, "partners-1-kind", "Type de partenaire inconnu"),
+    ({"partners-1-name": "\u200b"}, "partners-1-name", "Nom obligatoire"),  # only invisible
     ({"partners-0-name": "x" * 201}, "partners-0-name", "200 caractères au plus"),
     ({"partners-0-role": "x" * 301}, "partners-0-role", "300 caractères au plus"),
     ({"themes": ["astronomie"]}, "themes", "Choix inconnu : astronomie"),

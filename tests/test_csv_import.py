@@ -8,7 +8,7 @@ import io
 
 import pytest
 import sqlalchemy as sa
-from conftest import BASE_RECORD
+from helpers import BASE_RECORD
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 

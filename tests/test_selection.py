@@ -10,7 +10,7 @@ from html import unescape
 from pathlib import Path
 
 import pytest
-from fixtures_app import hidden
+from helpers import hidden
 from pypdf import PdfReader
 
 from catalogue import selection
@@ -189,18 +189,8 @@ def test_a_full_selection_refuses_more(client, examples, monkeypatch):
     assert selection_cookie(client) == f"{examples[0].id}-{examples[1].id}"
 
 
-def test_forms_carry_a_csrf_token(tmp_path, monkeypatch):
-    from conftest import settings_for
-
-    from catalogue import create_app
-
-    (tmp_path / "csrf").mkdir()
-    monkeypatch.setenv("CATALOGUE_INSTANCE_PATH", str(tmp_path / "csrf-instance"))
-    app = create_app(settings_for(tmp_path / "csrf", WTF_CSRF_ENABLED=True))
-    from flask_migrate import upgrade
-    with app.app_context():
-        upgrade(directory=app.extensions["migrate"].directory)
-    client = app.test_client()
+def test_forms_carry_a_csrf_token(make_app):
+    client = make_app(WTF_CSRF_ENABLED=True).test_client()
     page = client.get("/exemples/")
     assert client.post("/selection/ajouter/1").status_code == 400
     assert "Ajouter à ma sélection" not in page.text  # empty catalogue: nothing to add yet

@@ -13,8 +13,10 @@ from .accounts import (
 )
 from .alerts import AlertForm
 from .common import EmptyForm, options
-from .example import ExampleForm, ModerationEditForm, PartnerForm, SubmissionForm
-from .moderation import DecisionForm, JournalFilterForm, QueueFilterForm
+from .contribute import SubmissionForm
+from .example import ExampleForm
+from .moderation import DecisionForm, JournalFilterForm, ModerationEditForm, QueueFilterForm
+from .partners import PartnerForm
 
 __all__ = [
     "PASSWORD_MAX",
