@@ -290,7 +290,7 @@ def test_pdf_reads_only_the_static_folder(app):
 
 
 def test_unreachable_database_with_a_selection_answers_503(tmp_path, monkeypatch):
-    from conftest import settings_for
+    from helpers import settings_for
     from live import free_port
 
     from catalogue import create_app
