@@ -16,8 +16,13 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-# Reinstall when the dependencies change.
+# Reinstall when the dependencies change. WeasyPrint (PDF dossiers) needs Debian's Pango and
+# the fonts the PDFs are set in.
 $(STAMP): $(PY) setup.cfg pyproject.toml
+	@if ! ls /usr/lib/*/libpango-1.0.so.0 /usr/lib/*/libpangoft2-1.0.so.0 >/dev/null 2>&1 \
+		|| [ ! -d /usr/share/fonts/truetype/dejavu ]; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y \
+			libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; fi
 	$(PY) -m pip install --quiet -e '.[test]'
 	@if $(PY) -m pip show Whoosh >/dev/null 2>&1; then \
 		echo "The 2016 'Whoosh' distribution is installed: it clobbers whoosh-reloaded." >&2; exit 1; fi

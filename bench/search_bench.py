@@ -4,7 +4,7 @@ Run with `make bench` (BENCH_N examples, default 10000; 1000 is always measured 
 is synthetic but French: sentences of the demo examples recombined, with generated place and
 organisation names for a realistic long tail of rare words; the same seed gives the same corpus.
 Each size gets its own temporary instance folder (database and index), removed afterwards.
-Prints a table; asserts nothing.
+Also times the PDF dossier of a 20-example selection. Prints tables; asserts nothing.
 
 First, relevance: the judged set of tests/relevance_set.py (the field's vocabulary: sigles both
 ways, synonyms, paraphrases, correct words no example contains, typos), searched by the
@@ -35,6 +35,7 @@ SEED = 20261126
 QUERIES = 200
 WARMUP = 20
 PUBLISHES = 50
+DOSSIER_SIZE = 20
 
 SYLLABLES = ("ker", "val", "mor", "lan", "bri", "chau", "mont", "bel", "ro", "fon", "ta", "vi",
              "lou", "sa", "gre", "nan", "pel", "dou", "mar", "ti", "bro", "cel", "lia", "ven")
@@ -88,6 +89,7 @@ def bench_size(n: int) -> dict:
         # The observatory counts every match of the same searches in the database.
         row["observatory"] = measure_http(app, query_mix(random.Random(SEED + 3), QUERIES + WARMUP),
                                           "/observatoire/")
+        row["dossier"] = measure_dossier(app)
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
@@ -111,7 +113,7 @@ def measure_relevance() -> dict:
 
         from catalogue import create_app, search
         from catalogue.extensions import db
-        from catalogue.records import add_examples, validate_all
+        from catalogue.importing import add_examples, validate_all
 
         app = create_app({
             "DATABASE_URL": f"sqlite:///{tmp / 'relevance.sqlite'}",
@@ -365,6 +367,31 @@ def measure_http(app, queries: list[dict], path: str = "/exemples/") -> list[flo
     return times if errors < len(queries) else f"no {path} view"
 
 
+def measure_dossier(app, size: int = DOSSIER_SIZE, runs: int = 3) -> list[float] | str:
+    """Time the PDF dossier of a selection of `size` examples over HTTP (after one warm-up,
+    which also loads WeasyPrint)."""
+    import sqlalchemy as sa
+
+    from catalogue.extensions import db
+    from catalogue.models import Example
+
+    with app.app_context():
+        ids = db.session.scalars(sa.select(Example.id).where(Example.state == "published")
+                                 .order_by(Example.id).limit(size)).all()
+    path = "/selection/" + "-".join(str(i) for i in ids) + ".pdf"
+    client = app.test_client()
+    times = []
+    for i in range(runs + 1):
+        t = time.perf_counter()
+        response = client.get(path)
+        elapsed = time.perf_counter() - t
+        if response.status_code != 200 or response.mimetype != "application/pdf":
+            return f"HTTP {response.status_code}"
+        if i:
+            times.append(elapsed)
+    return times
+
+
 # --- report --------------------------------------------------------------------------------
 
 
@@ -388,6 +415,12 @@ def print_table(rows: list[dict]) -> None:
     for r in rows:
         obs = r["observatory"]
         figure = f"{pct(obs, 50):.1f} / {pct(obs, 95):.1f}" if isinstance(obs, list) else obs
+        print(f"| {r['n']:,} | {figure} |")
+    print(f"\n| examples | PDF dossier of {DOSSIER_SIZE} examples, best / worst of 3 (s; target ≤ 5) |")
+    print("|---:|---:|")
+    for r in rows:
+        pdf = r.get("dossier")
+        figure = f"{min(pdf):.2f} / {max(pdf):.2f}" if isinstance(pdf, list) else pdf
         print(f"| {r['n']:,} | {figure} |")
     sys.stdout.flush()
 

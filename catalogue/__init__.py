@@ -33,14 +33,28 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _finish_config(app)
     _configure_logging(app)
 
-    from . import extensions, search, views
+    from . import (
+        alerts,
+        api,
+        auth,
+        cli,
+        contribute,
+        exports,
+        extensions,
+        moderation,
+        observatory,
+        public,
+        search,
+        selection,
+        views,
+    )
 
     extensions.init_app(app)
     search.init_app(app)
-    views.init_app(app)
-
-    from . import cli
-
+    views.init_app(app)  # before any blueprint: its URL converter serves their rules
+    for audience in (public, contribute, auth, moderation, api, exports, alerts, observatory,
+                     selection):
+        app.register_blueprint(audience.bp)
     cli.init_app(app)
     return app
 

@@ -21,22 +21,17 @@ from flask import (
     request,
     url_for,
 )
+from flask.cli import with_appcontext
 from flask_babel import gettext, ngettext
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import aliased
 from werkzeug.datastructures import MultiDict
-from wtforms import EmailField, StringField
-from wtforms.validators import DataRequired, Email, Length
 
 from . import mail, search
-from .exports import label_of
 from .extensions import csrf, db, limiter
-from .forms.common import LocalizedForm
-from .models import EMAIL_MAX, Alert, Example, User, hash_token, utcnow
-from .public import FACET_LABELS
+from .forms import AlertForm
+from .models import Alert, Example, User, hash_token, utcnow
 
-# No URL prefix of its own beyond /alertes; `send-alerts` is a top-level command.
-bp = Blueprint("alerts", __name__, url_prefix="/alertes", cli_group=None)
+bp = Blueprint("alerts", __name__, url_prefix="/alertes")
 log = logging.getLogger(__name__)
 
 # An unconfirmed address is forgotten after this long.
@@ -47,24 +42,6 @@ PENDING_PER_EMAIL = 3
 CONFIRM_MAIL_INTERVAL = timedelta(hours=24)
 # Examples listed in one digest; the rest is behind the link to the search.
 DIGEST_MAX = 30
-
-
-class AlertForm(LocalizedForm):
-    email = EmailField(
-        _l("Votre adresse électronique"),
-        filters=[lambda v: v.strip() if isinstance(v, str) else v],
-        validators=[DataRequired(_l("Indiquez votre adresse électronique.")),
-                    Length(max=EMAIL_MAX, message=_l("%(max)d caractères au plus.", max=EMAIL_MAX)),
-                    Email(_l("Adresse électronique invalide."), check_deliverability=False)],
-        render_kw={"autocomplete": "email", "maxlength": EMAIL_MAX},
-    )
-    # The honeypot: hidden from people (CSS and aria-hidden), filled by robots.
-    homepage = StringField(_l("Ne pas remplir ce champ"),
-                           render_kw={"tabindex": "-1", "autocomplete": "off"})
-
-    @property
-    def is_spam(self) -> bool:
-        return bool((self.homepage.data or "").strip())
 
 
 # --- the saved search ----------------------------------------------------------------------
@@ -89,8 +66,8 @@ def criteria(req: search.SearchRequest) -> list[tuple[str, str]]:
     found = [(gettext("Mots"), gettext("« %(q)s »", q=req.q))] if req.q else []
     for name, values in req.active_filters().items():
         found.append((
-            str(FACET_LABELS.get(name, name)),
-            ", ".join(gettext(label_of(name, v)) for v in values),
+            str(search.FACET_LABELS.get(name, name)),
+            ", ".join(gettext(search.label_of(name, v)) for v in values),
         ))
     return found
 
@@ -332,8 +309,9 @@ def _send_digest(alert: Alert, examples: list[Example]) -> bool:
     )
 
 
-@bp.cli.command("send-alerts")
+@click.command("send-alerts")
 @click.option("--dry-run", is_flag=True, help="Print what would be sent; send and change nothing.")
+@with_appcontext
 def send_alerts_command(dry_run: bool) -> None:
     """Mail each confirmed alert the newly published examples that match it (daily cron)."""
     # Links in mails need the site's address: there is no request to take it from.

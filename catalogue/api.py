@@ -14,30 +14,13 @@ from . import openapi, search, taxonomy
 from .csvformat import TEMPLATE_RECORD, write_csv
 from .extensions import db
 from .models import Example
-from .public import load_published
-from .records import public_record
+from .queries import load_published
+from .serialisation import example_data
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 
 # --- representation ------------------------------------------------------------------------
-
-
-def example_data(example: Example) -> dict[str, Any]:
-    """Return the public representation of a published example, with absolute URL."""
-    data = public_record(example)
-    data.update(
-        id=example.id,
-        slug=example.slug,
-        url=url_for("public.example", slug=example.slug, _external=True),
-        contact=example.contact if example.contact_public and example.contact else None,
-        published_at=iso(example.published_at),
-    )
-    return data
-
-
-def iso(moment: datetime | None) -> str | None:
-    return moment.isoformat(timespec="seconds").replace("+00:00", "Z") if moment else None
 
 
 def last_change(examples: list[Example]) -> datetime | None:

@@ -10,22 +10,20 @@ from pathlib import Path
 
 import click
 import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy.orm import selectinload
 
+from .alerts import send_alerts_command
 from .extensions import db
+from .forms import PASSWORD_MAX, PASSWORD_MIN
+from .importing import ImportRefused, add_examples, read_records, validate_all
 from .models import Example, ModerationEvent, User
-from .records import (
-    PUBLIC_FIELDS,
-    ImportRefused,
-    add_examples,
-    backup_record,
-    public_record,
-    read_records,
-    validate_all,
-)
+from .search.commands import COMMANDS as search_commands
+from .serialisation import backup_record, public_record
+from .validation import PUBLIC_FIELDS
 
 DEMO_FILE = Path(__file__).with_name("demo") / "examples.json"
 
@@ -74,7 +72,7 @@ def import_command(file: Path, state: str | None, dry_run: bool) -> None:
         raise click.ClickException(str(exc)) from None
     except ImportRefused as refused:
         for problem in refused.problems:
-            click.echo(f"{where} {problem.position} : {problem.message}", err=True)
+            click.echo(f"{where} {problem.position} : {problem.issue}", err=True)
         raise click.ClickException(
             f"{len(refused.problems)} problème(s) : rien n’a été importé."
         ) from None
@@ -166,10 +164,6 @@ def export_command(file: Path) -> None:
 @with_appcontext
 def create_user_command(email: str, role: str, password_file, name: str) -> None:
     """Create a moderator or admin account (the password is asked twice, hidden)."""
-    from email_validator import EmailNotValidError, validate_email
-
-    from .forms import PASSWORD_MAX, PASSWORD_MIN
-
     address = User.normalize_email(email)
     try:
         validate_email(address, check_deliverability=False)
@@ -193,18 +187,14 @@ def create_user_command(email: str, role: str, password_file, name: str) -> None
 
 
 def init_app(app: Flask) -> None:
+    """Register every command of the site: those above, the search's and the alerts'."""
     for command in (init_db_command, load_demo_command, import_command, export_command,
-                    create_user_command):
-        app.cli.add_command(command)
-    from .search.commands import COMMANDS as search_commands
-
-    for command in search_commands:
+                    create_user_command, *search_commands, send_alerts_command):
         app.cli.add_command(command)
 
 
 def main() -> None:
-    """Entry point of the `catalogue` console script."""
-    from . import create_app
-
-    cli = FlaskGroup(create_app=create_app, help="Catalogue des alliances.")
+    """Entry point of the `catalogue` console script: `flask --app catalogue`."""
+    os.environ.setdefault("FLASK_APP", "catalogue")
+    cli = FlaskGroup(help="Catalogue des alliances.")
     sys.exit(cli.main())

@@ -21,9 +21,10 @@ from flask import (
 from flask_babel import gettext
 from sqlalchemy.exc import IntegrityError
 
-from . import i18n, mail, records, workflow
+from . import i18n, mail, validation, workflow
 from .extensions import csrf, db, limiter
 from .forms import SubmissionForm
+from .importing import apply_record, unique_slug
 from .models import Example, ModerationEvent, hash_token
 
 bp = Blueprint("contribute", __name__)
@@ -39,23 +40,11 @@ def _counts(response) -> bool:
     return response.status_code in (302, 303, 400)
 
 
-def apply_form(example: Example, data: dict) -> None:
-    """Copy a cleaned record, public and private fields, onto an example."""
-    records.apply_public_fields(example, data)
-    for name in records.PRIVATE_TEXT:
-        setattr(example, name, data.get(name, ""))
-    example.contact_public = bool(data.get("contact_public")) and bool(example.contact)
-
-
 def new_slug(title: str) -> str:
     """Return a free slug for a new example's title."""
-    base = records.unique_slug(title, set())
+    base = unique_slug(title, set())
     taken = set(db.session.scalars(sa.select(Example.slug).where(Example.slug.startswith(base))))
-    return records.unique_slug(title, taken)
-
-
-def follow_url(token: str) -> str:
-    return mail.absolute_url("contribute.follow", token=token)
+    return unique_slug(title, taken)
 
 
 def review_url(example: Example) -> str:
@@ -113,7 +102,7 @@ def submit():
             log.info("submission form sent twice from %s: nothing more saved", request.remote_addr)
             return redirect(url_for("contribute.thanks"))
         example = Example(submission_key=key)
-        apply_form(example, data)
+        apply_record(example, data)
         example.slug = new_slug(example.title)
         example.language = i18n.current_language()
         token = example.new_follow_token()
@@ -135,7 +124,7 @@ def submit():
         gettext("Votre proposition d’exemple a bien été reçue"),
         "submitted",
         example=example,
-        link=follow_url(token),
+        link=mail.follow_url(token),
     )
     notify_moderators(example, resubmitted=False)
     return redirect(url_for("contribute.thanks"))
@@ -207,7 +196,7 @@ def follow(token: str):
     if data is None:
         return _form_page("contribute/follow.html", form, **context)
     def change(example: Example) -> None:
-        apply_form(example, data)
+        apply_record(example, data)
         example.language = i18n.current_language()
 
     refused = workflow.step(example, "resubmit", comment=form.note.data or "",
@@ -236,7 +225,7 @@ def forget(token: str):
     """Erase the contributor's details at their request; the link stops working."""
     example = by_token(token)
     with db.session.no_autoflush:
-        for name in records.PRIVATE_TEXT:
+        for name in validation.PRIVATE_TEXT:
             setattr(example, name, "")
         example.contact_public = False
         example.follow_token_hash = None

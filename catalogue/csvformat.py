@@ -12,10 +12,12 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from .records import LIST_FIELDS, PUBLIC_FIELDS, REQUIRED_TEXT
+from .validation import LIST_FIELDS, PUBLIC_FIELDS, REQUIRED_TEXT
 
 # Columns the catalogue's own export adds for reading; ignored on import, so an export imports.
 EXPORT_ONLY_COLUMNS = ("id", "url", "published_at")
+# The columns of every CSV of examples the site offers (a search, a visitor's selection).
+EXPORT_COLUMNS = ("id", "url", *PUBLIC_FIELDS, "published_at")
 REQUIRED_COLUMNS = (*REQUIRED_TEXT, "objectives", "scale", "partners")
 LIST_SEPARATOR = ";"
 # A cell starting with one of these is a formula to a spreadsheet: written with a leading quote.

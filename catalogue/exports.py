@@ -13,17 +13,15 @@ from xml.etree import ElementTree as ET
 from flask import Blueprint, Response, request, url_for
 
 from . import search, taxonomy
-from .api import example_data, iso
-from .csvformat import write_csv
+from .csvformat import EXPORT_COLUMNS, write_csv
 from .models import Example, utcnow
-from .public import load_published
-from .records import PUBLIC_FIELDS
-from .search import FACETS
+from .queries import load_published
+from .search import label_of
+from .serialisation import example_data, iso
 
 bp = Blueprint("exports", __name__)
 
 FEED_SIZE = 50
-CSV_COLUMNS = ("id", "url", *PUBLIC_FIELDS, "published_at")
 ATOM = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # Characters XML 1.0 cannot carry, even escaped.
@@ -49,7 +47,7 @@ def download(body: str | bytes, mimetype: str, extension: str) -> Response:
 @bp.get("/exemples.csv")
 def csv():
     records = [example_data(e) for e in searched_examples()]
-    return download(write_csv(records, CSV_COLUMNS), "text/csv", "csv")
+    return download(write_csv(records, EXPORT_COLUMNS), "text/csv", "csv")
 
 
 @bp.get("/exemples.json")
@@ -83,11 +81,6 @@ def feed_title(req: search.SearchRequest) -> str:
         words.extend(label_of(name, value) for value in values)
     title = "Catalogue des alliances : derniers exemples publiés"
     return f"{title} – {', '.join(words)}" if words else title
-
-
-def label_of(name: str, value: str) -> str:
-    """Return the French label of a filter value (the code when it has none)."""
-    return FACETS[name].label(value) if name in FACETS else value
 
 
 def feed(examples: list[Example], *, self_url: str, page_url: str, title: str) -> bytes:

@@ -1,5 +1,7 @@
 """Flask extensions, created unbound and bound to the app in create_app()."""
 
+import os
+
 from flask_babel import Babel, gettext
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -43,8 +45,6 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
 
 def init_app(app) -> None:
     """Bind every extension to the app."""
-    import os
-
     db.init_app(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():

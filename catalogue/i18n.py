@@ -8,7 +8,7 @@ French in the data (the API, exports and the index use them as they are) and are
 
 from __future__ import annotations
 
-from flask import Flask, abort, current_app, g, has_app_context, has_request_context, redirect, request
+from flask import Flask, current_app, g, has_app_context, has_request_context, request
 from flask_babel import force_locale, get_locale, get_translations
 
 LANGUAGES = {"fr": "Français", "en": "English"}
@@ -88,25 +88,6 @@ def translations():
     return cached[1]
 
 
-def switch_language(code: str):
-    """Remember the chosen language in a cookie and go back to the page the visitor was on."""
-    from .auth import safe_next  # auth imports the forms, which import this module
-
-    if code not in LANGUAGES:
-        abort(404)
-    response = redirect(safe_next(request.args.get("next")) or "/", code=303)
-    response.headers["Cache-Control"] = "no-store"
-    response.set_cookie(
-        COOKIE,
-        code,
-        max_age=COOKIE_MAX_AGE,
-        secure=bool(current_app.config.get("HTTPS")),
-        httponly=True,
-        samesite="Lax",
-    )
-    return response
-
-
 def switch_url_target() -> str:
     """Return the current page as a `next` for the language switch (path and query string)."""
     path = request.full_path
@@ -122,8 +103,7 @@ def _vary(response):
 
 
 def init_app(app: Flask) -> None:
-    """Register the language switch, the `t` filter and the template globals."""
-    app.add_url_rule("/langue/<code>", "language", switch_language)
+    """Register the `t` filter and the template globals."""
     # `{% trans %}` blocks span several lines: their msgids are the text with spaces collapsed.
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.filters["t"] = tr

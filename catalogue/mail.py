@@ -36,6 +36,11 @@ def absolute_url(endpoint: str, **values) -> str:
     return adapter.build(endpoint, values, force_external=True)
 
 
+def follow_url(token: str) -> str:
+    """Return the private follow-up link of a submission, as mailed to its contributor."""
+    return absolute_url("contribute.follow", token=token)
+
+
 def send(to: str | Iterable[str], subject: str, template: str, **context) -> bool:
     """Render `templates/mail/<template>.txt` and send it; return whether it left.
 

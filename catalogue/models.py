@@ -13,19 +13,16 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .extensions import db
-
-# Limits shared by every entry path (form, import, API).
-TITLE_MAX = 200
-SUMMARY_MAX = 600
-TEXT_MAX = 10_000
-LOCALITY_MAX = 200
-PARTNER_NAME_MAX = 200
-PARTNER_ROLE_MAX = 300
-PARTNERS_MIN = 2
-PARTNERS_MAX = 12
-URL_MAX = 500
-NAME_MAX = 200
-EMAIL_MAX = 254
+from .limits import (
+    EMAIL_MAX,
+    LOCALITY_MAX,
+    NAME_MAX,
+    PARTNER_NAME_MAX,
+    PARTNER_ROLE_MAX,
+    SUMMARY_MAX,
+    TITLE_MAX,
+    URL_MAX,
+)
 
 
 def utcnow() -> datetime:

@@ -6,7 +6,7 @@ from typing import Any
 
 from . import taxonomy
 from .i18n import N_
-from .models import (
+from .limits import (
     LOCALITY_MAX,
     PARTNER_NAME_MAX,
     PARTNER_ROLE_MAX,

@@ -8,61 +8,21 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, g, make_response, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
-from . import framework, i18n, observatory, regions_map, search, taxonomy
+from . import framework, i18n, regions_map, search, statistics, taxonomy
 from .extensions import db
 from .i18n import gettext
 from .models import Example
+from .queries import CARD_COLUMNS, load_cards, published_count
 from .views import private
 
 bp = Blueprint("public", __name__)
 
 LATEST_ON_HOME = 6
-
-
-# What an example card shows (templates/public/_example_card.html).
-CARD_COLUMNS = (Example.id, Example.slug, Example.title, Example.summary, Example.locality,
-                Example.regions, Example.start_year, Example.objectives)
-
-
-def load_cards(ids: list[int]) -> list[sa.Row]:
-    """Return what the cards of the published examples among ids show, in the order of the ids.
-
-    Rows rather than ORM objects: a list loads a page of them, and skipping the ORM's
-    bookkeeping nearly halves the cost. The index follows the database a moment later: never trust it
-    alone to know what is public.
-    """
-    rows = db.session.execute(
-        sa.select(*CARD_COLUMNS).where(Example.id.in_(ids), Example.state == "published"))
-    by_id = {row.id: row for row in rows}
-    return [by_id[i] for i in ids if i in by_id]
-
-
-def load_published(ids: list[int], batch: int = 500) -> list[Example]:
-    """Load the published examples among ids, with their partners, in the order of the ids.
-
-    The index follows the database a moment later: never trust it alone to know what is public.
-    """
-    by_id: dict[int, Example] = {}
-    for start in range(0, len(ids), batch):  # a whole catalogue would overflow one IN (…)
-        rows = db.session.scalars(
-            sa.select(Example)
-            .where(Example.id.in_(ids[start:start + batch]), Example.state == "published")
-            .options(selectinload(Example.partners))
-        )
-        by_id.update((e.id, e) for e in rows)
-    return [by_id[i] for i in ids if i in by_id]
-
-
-def published_count() -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count(Example.id)).where(Example.state == "published")
-    ) or 0
 
 
 @bp.get("/")
@@ -100,7 +60,7 @@ def catalogue():
         examples=examples,
         snippets=snippets,
         notices=notices,
-        facet_labels=FACET_LABELS,
+        facet_labels=search.FACET_LABELS,
         facets=shown_facets(results),
         facet_items=facet_items,
         chips=chips(results),
@@ -206,7 +166,7 @@ def facet_items(name: str, values: list) -> Markup:
     take about 0.5 ms here against some 1.3 ms in the loop.
     """
     links, translations = _links(), i18n.translations()
-    noun = str(FACET_LABELS[name]).lower()
+    noun = str(search.FACET_LABELS[name]).lower()
     items = []
     for v in values:
         href = escape(links.url("public.catalogue", (name, v.value), {}) + RESULTS_ANCHOR)
@@ -225,18 +185,6 @@ def facet_items(name: str, values: list) -> Markup:
                 f' {escape(label)}</a> <span class="count"><span aria-hidden="true">{v.count}'
                 f'</span><span class="visually-hidden">{results}</span></span></li>')
     return Markup("\n".join(items))
-
-
-FACET_LABELS = {
-    "objectif": _l("Objectif"),
-    "region": _l("Région"),
-    "departement": _l("Département"),
-    "acteur": _l("Type de partenaire"),
-    "theme": _l("Thématique"),
-    "odd": _l("Objectif de développement durable"),
-    "echelle": _l("Échelle"),
-    "annee": _l("Année de lancement"),
-}
 
 
 def url_with(endpoint: str = "public.catalogue", toggle: tuple[str, str] | None = None,
@@ -351,9 +299,9 @@ def objective(code: str):
 @bp.get("/cadre/chiffres")
 def figures():
     # The catalogue's own figures, counted live, beside the studies' (kept apart on the page).
-    live = observatory.charts(search.all_ids(search.SearchRequest()))
+    live = statistics.charts(search.all_ids(search.SearchRequest()))
     return render_template("public/cadre/figures.html", figures=framework.KEY_FIGURES,
-                           objectives=live["objectifs"], kinds=observatory.kind_counts(live["alliances"]))
+                           objectives=live["objectifs"], kinds=statistics.kind_counts(live["alliances"]))
 
 
 @bp.get("/cadre/ressources")

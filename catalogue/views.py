@@ -6,7 +6,7 @@ import logging
 
 import nh3
 import sqlalchemy as sa
-from flask import Flask, abort, current_app, jsonify, make_response, render_template, request
+from flask import Flask, abort, current_app, jsonify, make_response, redirect, render_template, request
 from flask_babel import format_date, gettext
 from flask_wtf.csrf import CSRFError
 from markdown_it import MarkdownIt
@@ -20,6 +20,7 @@ from . import i18n, search, taxonomy
 from .extensions import db
 from .i18n import N_
 from .models import Example
+from .urls import safe_next
 
 log = logging.getLogger(__name__)
 
@@ -95,20 +96,33 @@ def init_app(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     app.url_map.converters["int"] = RowIdConverter  # before any rule is added
 
-    from . import alerts, api, auth, contribute, exports, moderation, observatory, public
-
-    for module in (public, contribute, auth, moderation, api, exports, alerts, observatory):
-        app.register_blueprint(module.bp)
-
     app.jinja_env.globals.update(
         taxonomy=taxonomy, page_window=page_window
     )
     app.jinja_env.filters.update(rich=rich_text, label=term_label, long_date=long_date)
     app.add_url_rule("/healthz", "healthz", healthz)
+    app.add_url_rule("/langue/<code>", "language", switch_language)
     i18n.init_app(app)
     app.before_request(_refuse_files)
     app.after_request(_security_headers)
     _register_error_pages(app)
+
+
+def switch_language(code: str):
+    """Remember the chosen language in a cookie and go back to the page the visitor was on."""
+    if code not in i18n.LANGUAGES:
+        abort(404)
+    response = redirect(safe_next(request.args.get("next")) or "/", code=303)
+    response.headers["Cache-Control"] = "no-store"
+    response.set_cookie(
+        i18n.COOKIE,
+        code,
+        max_age=i18n.COOKIE_MAX_AGE,
+        secure=bool(current_app.config.get("HTTPS")),
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 def healthz():

@@ -12,7 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from .extensions import db
 from .i18n import N_
 from .models import Example, ModerationEvent, User, utcnow
-from .records import public_record
+from .serialisation import public_record
 from .taxonomy import STATES
 
 

@@ -1,87 +1,55 @@
-"""Shared fixtures: a real app on a real SQLite file and index directory under tmp_path."""
+"""Shared fixtures: real apps on a real SQLite file and index directory under tmp_path.
+
+Only fixtures live here; the helpers they use (and test files use) are in helpers.py.
+"""
 
 from __future__ import annotations
 
-import copy
 import json
-import os
-import uuid
-from collections.abc import Callable
+import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 # Helper modules shared by test files: their asserts are rewritten too (before any import).
-pytest.register_assert_rewrite("fixtures_app", "live", "search_fixtures")
+pytest.register_assert_rewrite("helpers", "live", "search_helpers")
 
 import sqlalchemy as sa  # noqa: E402
-from flask_migrate import upgrade  # noqa: E402
+from flask import Flask  # noqa: E402
+from helpers import POSTGRES_URL, build_app, close_app, settings_for  # noqa: E402
+from helpers import record as base_record  # noqa: E402
+from search_helpers import add_records, neutral  # noqa: E402
 
-from catalogue import create_app  # noqa: E402
 from catalogue.cli import DEMO_FILE  # noqa: E402
 from catalogue.extensions import db  # noqa: E402
+from catalogue.importing import add_examples, validate_all  # noqa: E402
 from catalogue.models import Example, User  # noqa: E402
-from catalogue.records import add_examples, validate_all  # noqa: E402
-
-BASE_RECORD = {
-    "title": "Un potager partagé entre une école et une maison de retraite",
-    "summary": "Des élèves et des résidents cultivent ensemble un jardin, soutenus par la commune.",
-    "description": "La commune prête un terrain ; une association anime les ateliers chaque semaine.",
-    "results": "Quarante élèves et quinze résidents participent ; deux tonnes de légumes récoltées.",
-    "lessons": "Un animateur stable et un calendrier partagé font la réussite du projet.",
-    "resources": "",
-    "transferability": "",
-    "objectives": ["co-construire"],
-    "scale": "local",
-    "regions": ["53"],
-    "departements": ["35"],
-    "locality": "Rennes",
-    "partners": [
-        {"name": "Les Jardins du Thabor", "kind": "association", "role": "Anime les ateliers."},
-        {"name": "Ville de Rennes", "kind": "collectivite", "role": "Prête le terrain."},
-    ],
-    "themes": ["alimentation-agriculture"],
-    "odd": [2, 17],
-    "start_year": 2019,
-    "status": "en-cours",
-    "website": "",
-}
 
 
-# Set by scripts/with-postgres.sh (`make test-postgres`): every app gets a fresh PostgreSQL database.
-POSTGRES_URL = os.environ.get("CATALOGUE_TEST_POSTGRES_URL", "")
+@pytest.fixture
+def make_app(tmp_path: Path, monkeypatch) -> Iterator[Callable[..., Flask]]:
+    """Return a factory of real apps, closed at the end of the test: `make_app(**settings)`.
 
+    The first app lives in tmp_path, each further one in its own folder under it (or in `home`);
+    `migrate=False` leaves the database empty. The instance folder of the first app stays
+    CATALOGUE_INSTANCE_PATH for the test, so nothing writes into the repository's instance/.
+    """
+    made: list[Flask] = []
 
-def new_database_url(tmp_path: Path) -> str:
-    """Return the URL of an empty database for one test: SQLite under tmp_path, or PostgreSQL."""
-    if not POSTGRES_URL:
-        return f"sqlite:///{tmp_path / 'catalogue.sqlite'}"
-    name = f"test_{uuid.uuid4().hex[:16]}"
-    engine = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-    return sa.make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    def make(*, home: Path | None = None, migrate: bool = True, **overrides) -> Flask:
+        if home is None:
+            home = tmp_path if not made else tmp_path / f"app-{len(made)}"
+        home.mkdir(parents=True, exist_ok=True)
+        if not made:
+            monkeypatch.setenv("CATALOGUE_INSTANCE_PATH", str(home / "instance"))
+        application = build_app(home, migrate=migrate, **overrides)
+        made.append(application)
+        return application
 
-
-def settings_for(tmp_path: Path, **overrides) -> dict:
-    """Return the settings of a test app whose data lives under tmp_path."""
-    config = {
-        "TESTING": True,
-        "SECRET_KEY": "test-secret-key",
-        "DATABASE_URL": new_database_url(tmp_path),
-        "INDEX_DIR": str(tmp_path / "index"),
-        "WTF_CSRF_ENABLED": False,
-        "RATELIMIT_ENABLED": False,
-        "SERVER_NAME": None,
-        # The test client's host: links in mails name the site the tests talk to.
-        "BASE_URL": "http://localhost",
-    }
-    if POSTGRES_URL:
-        # No pool: a connection closes when returned, none is left open for the GC to find.
-        config["SQLALCHEMY_ENGINE_OPTIONS"] = {"poolclass": sa.pool.NullPool}
-    config.update(overrides)
-    return config
+    yield make
+    for application in made:
+        close_app(application)
 
 
 @pytest.fixture
@@ -90,16 +58,34 @@ def app_config(tmp_path: Path) -> dict:
     return settings_for(tmp_path)
 
 
+@pytest.fixture(scope="session")
+def demo_copy(tmp_path_factory) -> Path | None:
+    """The demo catalogue loaded once per session into a SQLite file and index folder, for
+    `app` to copy into each test that asks for `demo` (None on PostgreSQL: loaded per test)."""
+    if POSTGRES_URL:
+        return None
+    home = tmp_path_factory.mktemp("demo-catalogue")
+    application = build_app(home)
+    result = application.test_cli_runner().invoke(args=["load-demo"])
+    assert result.exit_code == 0, result.output
+    close_app(application)
+    return home
+
+
+def copy_catalogue(source: Path, config: dict) -> None:
+    """Copy a catalogue (SQLite file and index folder) to where `config` keeps its data."""
+    database = Path(sa.make_url(config["DATABASE_URL"]).database)
+    for suffix in ("", "-wal", "-shm"):
+        if (source / f"catalogue.sqlite{suffix}").exists():
+            shutil.copy(source / f"catalogue.sqlite{suffix}", f"{database}{suffix}")
+    shutil.copytree(source / "index", config["INDEX_DIR"], symlinks=True)
+
+
 @pytest.fixture
-def app(app_config, tmp_path, monkeypatch):
-    monkeypatch.setenv("CATALOGUE_INSTANCE_PATH", str(tmp_path / "instance"))
-    application = create_app(app_config)
-    with application.app_context():
-        upgrade(directory=application.extensions["migrate"].directory)
-    yield application
-    with application.app_context():
-        db.session.remove()
-        db.engine.dispose()
+def app(app_config, make_app, request) -> Flask:
+    if "demo" in request.fixturenames and request.getfixturevalue("demo_copy") is not None:
+        copy_catalogue(request.getfixturevalue("demo_copy"), app_config)
+    return make_app(**app_config)
 
 
 @pytest.fixture
@@ -114,14 +100,8 @@ def runner(app):
 
 @pytest.fixture
 def record() -> Callable[..., dict]:
-    """Return a factory of valid import records, with fields overridden."""
-
-    def make(**overrides) -> dict:
-        data = copy.deepcopy(BASE_RECORD)
-        data.update(overrides)
-        return data
-
-    return make
+    """Return a factory of valid import records (helpers.record), with fields overridden."""
+    return base_record
 
 
 @pytest.fixture
@@ -140,10 +120,12 @@ def make_example(app, record) -> Callable[..., Example]:
 
 
 @pytest.fixture
-def demo(app, runner):
-    """Load the demo content and return its records."""
-    result = runner.invoke(args=["load-demo"])
-    assert result.exit_code == 0, result.output
+def demo(app, runner, demo_copy) -> list[dict]:
+    """The demo content, in the app's catalogue (copied from the session's, or loaded on
+    PostgreSQL); returns its records."""
+    if demo_copy is None:
+        result = runner.invoke(args=["load-demo"])
+        assert result.exit_code == 0, result.output
     return json.loads(DEMO_FILE.read_text(encoding="utf-8"))
 
 
@@ -178,3 +160,41 @@ class AuthActions:
 @pytest.fixture
 def auth(client) -> AuthActions:
     return AuthActions(client)
+
+
+# --- Search ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def search_app(app) -> Iterator[Flask]:
+    """The app, with an app context pushed for the test."""
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def add(search_app) -> Callable[..., int]:
+    """Return a factory adding one example made of neutral words; returns its id."""
+
+    def make(state: str = "published", **overrides) -> int:
+        return add_records([neutral(**overrides)], state=state)[0]
+
+    return make
+
+
+@pytest.fixture(scope="module")
+def app_holding(tmp_path_factory) -> Iterator[Callable[[dict[str, dict]], tuple[Flask, dict]]]:
+    """Return a factory of apps holding a corpus ({key: record}), shared by a module's tests;
+    each call returns (app, ids by key)."""
+    made: list[Flask] = []
+
+    def make(corpus: dict[str, dict]) -> tuple[Flask, dict]:
+        application = build_app(tmp_path_factory.mktemp("corpus"))
+        made.append(application)
+        with application.app_context():
+            ids = dict(zip(corpus, add_records(list(corpus.values())), strict=True))
+        return application, ids
+
+    yield make
+    for application in made:
+        close_app(application)

@@ -12,23 +12,20 @@ which prints the same figures for plain SQLite FTS5 on the same set.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 
-BASE = {
-    "title": "", "summary": "", "description": "Texte.", "results": "Bilan.", "lessons": "Leçons.",
-    "resources": "", "transferability": "", "objectives": ["co-construire"], "scale": "local",
-    "regions": [], "departements": [], "locality": "",
-    "partners": [{"name": "Alpha", "kind": "association", "role": ""},
-                 {"name": "Omega", "kind": "entreprise", "role": ""}],
-    "themes": [], "odd": [], "start_year": 2020, "status": "en-cours", "website": "",
-}
+from helpers import neutral
+
+# The tests' neutral record, with two kinds of partners; each example sets its title and summary.
+BASE = neutral(
+    title="", summary="", objectives=["co-construire"], start_year=2020,
+    partners=[{"name": "Alpha", "kind": "association", "role": ""},
+              {"name": "Omega", "kind": "entreprise", "role": ""}],
+)
 
 
 def _record(title: str, summary: str, **fields) -> dict:
-    record = copy.deepcopy(BASE)
-    record.update(title=title, summary=summary, **fields)
-    return record
+    return neutral(**{**BASE, "title": title, "summary": summary, **fields})
 
 
 CORPUS: dict[str, dict] = {

@@ -7,10 +7,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from conftest import settings_for
-from flask_migrate import upgrade
 
-from catalogue import create_app
 from catalogue.extensions import db
 from catalogue.models import Alert, Example, utcnow
 
@@ -167,11 +164,8 @@ def test_many_clients_cannot_flood_one_mailbox(app):
     assert len(outbox(app)) == 1
 
 
-def test_subscription_with_csrf_on(tmp_path, monkeypatch):
-    monkeypatch.setenv("CATALOGUE_INSTANCE_PATH", str(tmp_path / "instance"))
-    app = create_app(settings_for(tmp_path, WTF_CSRF_ENABLED=True))
-    with app.app_context():
-        upgrade(directory=app.extensions["migrate"].directory)
+def test_subscription_with_csrf_on(make_app):
+    app = make_app(WTF_CSRF_ENABLED=True)
     client = app.test_client()
     assert subscribe(client).status_code == 400  # no token: refused
     assert alerts(app) == []
@@ -191,30 +185,16 @@ def test_subscription_with_csrf_on(tmp_path, monkeypatch):
                            data={"List-Unsubscribe": "One-Click"})
     assert response.status_code == 200
     assert alerts(app) == []
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
 
 
-@pytest.fixture
-def limited_config(tmp_path):
-    return settings_for(tmp_path, RATELIMIT_ENABLED=True, ALERT_RATE_LIMIT="2 per hour")
-
-
-def test_subscription_is_rate_limited(tmp_path, monkeypatch, limited_config):
-    monkeypatch.setenv("CATALOGUE_INSTANCE_PATH", str(tmp_path / "instance"))
-    app = create_app(limited_config)
-    with app.app_context():
-        upgrade(directory=app.extensions["migrate"].directory)
+def test_subscription_is_rate_limited(make_app):
+    app = make_app(RATELIMIT_ENABLED=True, ALERT_RATE_LIMIT="2 per hour")
     client = app.test_client()
     assert subscribe(client, email="a@example.org").status_code == 303
     assert subscribe(client, email="b@example.org").status_code == 303
     assert subscribe(client, email="c@example.org").status_code == 429
     assert client.get("/alertes/nouvelle?region=53").status_code == 200  # reading is free
     assert len(alerts(app)) == 2
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
 
 
 def test_catalogue_page_offers_the_alert(client, make_example):

@@ -222,22 +222,10 @@ def test_last_modified_is_the_latest_publication(app, client, three):
     assert abs(response.last_modified - expected) < timedelta(seconds=1)
 
 
-def test_get_needs_no_csrf_token(app_config, tmp_path, monkeypatch):
-    from catalogue import create_app
-
-    app_config["WTF_CSRF_ENABLED"] = True
-    monkeypatch.setenv("CATALOGUE_INSTANCE_PATH", str(tmp_path / "instance"))
-    application = create_app(app_config)
-    with application.app_context():
-        from flask_migrate import upgrade
-
-        upgrade(directory=application.extensions["migrate"].directory)
-    client = application.test_client()
+def test_get_needs_no_csrf_token(make_app):
+    client = make_app(WTF_CSRF_ENABLED=True).test_client()
     assert client.get("/api/v1/taxonomy").status_code == 200
     assert client.options("/api/v1/taxonomy").status_code == 200
-    with application.app_context():
-        db.session.remove()
-        db.engine.dispose()
 
 
 def test_openapi_document_is_valid_openapi_3_1(client):

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from conftest import settings_for
-from fixtures_app import PASSWORD, hidden
+from helpers import PASSWORD, hidden, settings_for
 
 from catalogue.extensions import db
 from catalogue.models import User

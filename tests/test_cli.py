@@ -6,13 +6,10 @@ import json
 
 import pytest
 import sqlalchemy as sa
-from conftest import settings_for
-from flask_migrate import upgrade
 
-from catalogue import create_app
 from catalogue.extensions import db
 from catalogue.models import Example, ModerationEvent, Partner
-from catalogue.records import backup_record
+from catalogue.serialisation import backup_record
 
 
 def count(app, model) -> int:
@@ -149,7 +146,7 @@ def test_departement_alone_adds_its_region(app, runner, record, tmp_path):
         assert example.regions == ["94", "04"]
 
 
-def test_export_then_import_gives_an_identical_catalogue(app, runner, demo, tmp_path, monkeypatch):
+def test_export_then_import_gives_an_identical_catalogue(app, runner, demo, tmp_path, make_app):
     with app.app_context():  # one contributor wrote in English: their mails must stay so
         first = db.session.scalar(sa.select(sa.func.min(Example.id)))
         db.session.execute(sa.update(Example).where(Example.id == first).values(language="en"))
@@ -160,15 +157,11 @@ def test_export_then_import_gives_an_identical_catalogue(app, runner, demo, tmp_
     with app.app_context():
         before = [backup_record(e) for e in db.session.scalars(sa.select(Example).order_by(Example.id))]
 
-    (tmp_path / "restore").mkdir()
-    other = create_app(settings_for(tmp_path / "restore"))
-    with other.app_context():
-        upgrade(directory=other.extensions["migrate"].directory)
+    other = make_app()
     restore = other.test_cli_runner().invoke(args=["import", str(backup)])
     assert restore.exit_code == 0, restore.output
     with other.app_context():
         after = [backup_record(e) for e in db.session.scalars(sa.select(Example).order_by(Example.id))]
-        db.engine.dispose()
     assert len(after) == len(before) == len(demo)
     assert before[0]["language"] == "en"
     for old, new in zip(before, after, strict=True):

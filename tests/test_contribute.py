@@ -8,8 +8,7 @@ import socket
 
 import pytest
 import sqlalchemy as sa
-from conftest import settings_for
-from fixtures_app import (
+from helpers import (
     SMTPRecorder,
     body,
     count_examples,
@@ -24,11 +23,12 @@ from fixtures_app import (
     links,
     outbox,
     path_of,
+    settings_for,
 )
 
 from catalogue.extensions import db
 from catalogue.models import Example, hash_token
-from catalogue.records import first_year_max
+from catalogue.validation import first_year_max
 
 TITLE = form_data()["title"]
 
@@ -64,7 +64,7 @@ def test_form_has_every_field_with_label_and_limits(client):
         assert f'<label class="label" for="{name}">' in html, name
     for name in ("objectives", "scale", "status", "themes", "odd", "regions"):
         assert '<fieldset class="field choices' in html and f'id="{name}"' in html, name
-    assert 'name="departements"' in html and "<optgroup" in html and 'label="Bretagne"' in html
+    assert 'name="departements"' in html and "<select" not in html.split('id="departements"')[1][:200]
     assert html.count('name="partners-') == 9  # three empty rows
     # limits announced, never enforced by the browser (which would cut pasted text silently)
     assert re.search(r'id="title"[^>]*data-maxlength="200"|data-maxlength="200"[^>]*id="title"', html)
@@ -162,6 +162,87 @@ def test_a_departement_alone_adds_its_region(app, client):
     assert example.departements == ["29", "13"] and example.regions == ["53", "93"]
 
 
+def test_departements_are_checkboxes_grouped_by_region(client):
+    html = client.get("/proposer").get_data(as_text=True)
+    assert "Maintenez Ctrl" not in html and "<optgroup" not in html
+    block = re.search(r'<fieldset class="field departements.*?</fieldset>\s*</details>\s*</fieldset>',
+                      html, re.S).group(0)
+    groups = re.findall(r'<details class="region-departements"[^>]*>\s*<summary>([^<]+)', block)
+    assert len(groups) == 18 and "Bretagne" in groups and "Corse" in groups
+    assert block.count('type="checkbox"') == 101
+    brittany = re.search(r"<summary>Bretagne</summary>.*?</details>", block, re.S).group(0)
+    assert sorted(re.findall(r'value="(\d\w?)"', brittany)) == ["22", "29", "35", "56"]
+    assert "Départements : Bretagne" in brittany  # each group's own legend
+    # nothing chosen: every group folded, so the list stays short on a phone
+    assert "<details class=\"region-departements\" open>" not in block
+
+
+def test_chosen_departements_stay_open_and_counted_after_an_error(client):
+    html = submit(client, title="", departements=["29", "35"]).get_data(as_text=True)
+    brittany = re.search(r'<details class="region-departements" open>\s*<summary>Bretagne '
+                         r'<span class="chosen-count">\(2 cochés\)</span>', html)
+    assert brittany
+    assert re.search(r'<input checked id="departements-\d+" name="departements" '
+                     r'type="checkbox" value="29">', html)
+
+
+@pytest.mark.parametrize(
+    "typed, kept",
+    [
+        ("www.example.org", "https://www.example.org"),
+        ("  jardins.example.org/projet?id=3  ", "https://jardins.example.org/projet?id=3"),
+        ("http://example.org/", "http://example.org/"),
+        ("https://example.org/", "https://example.org/"),
+    ],
+)
+def test_a_website_without_scheme_is_read_as_https(app, client, typed, kept):
+    assert submit(client, website=typed).status_code == 302
+    assert example_by_title(app, TITLE).website == kept
+
+
+def test_the_website_field_lets_the_browser_accept_a_bare_host(client):
+    html = client.get("/proposer").get_data(as_text=True)
+    field = re.search(r'<input[^>]*id="website"[^>]*>', html).group(0)
+    assert 'type="text"' in field and 'inputmode="url"' in field
+    assert "www.exemple.org" in html
+
+
+REQUIRED = ("title", "summary", "description", "results", "lessons", "objectives", "scale",
+            "status", "submitter_name", "submitter_email", "terms")
+OPTIONAL = ("resources", "transferability", "start_year", "themes", "odd", "regions",
+            "departements", "locality", "website", "contact", "submitter_organisation")
+
+
+def test_required_fields_say_so_in_their_label(client):
+    html = client.get("/proposer").get_data(as_text=True)
+
+    def label_of(name: str) -> str:
+        found = re.search(rf'<label[^>]*for="{name}"[^>]*>.*?</label>(.{{0,80}})', html, re.S)
+        if found:
+            return found.group(0)
+        return re.search(rf'id="{name}"[^>]*>\s*<legend[^>]*>(.*?)</legend>', html, re.S).group(0)
+
+    for name in REQUIRED:
+        assert "(obligatoire)" in label_of(name), name
+    for name in OPTIONAL:
+        assert "(obligatoire)" not in label_of(name), name
+    assert "(deux au moins)" in html  # the partners
+
+
+def test_live_counters_come_from_a_static_script(client):
+    html = client.get("/proposer").get_data(as_text=True)
+    script = re.search(r'<script src="(/static/js/counter\.js)" defer ([^>]*)></script>', html)
+    assert script and "Caractères restants : {n}" in script.group(2)
+    assert "Caractères en trop : {n}" in script.group(2)
+    # no inline script anywhere: the policy stays script-src 'self'
+    assert not re.search(r"<script(?![^>]*\bsrc=)(?![^>]*application/ld\+json)", html)
+    response = client.get(script.group(1))
+    served = response.get_data(as_text=True)
+    response.close()
+    assert response.status_code == 200 and "data-maxlength" in served
+    assert "script-src 'self'" in client.get("/proposer").headers["Content-Security-Policy"]
+
+
 def test_same_title_twice_gets_two_slugs(app, client):
     assert submit(client).status_code == 302
     assert submit(client).status_code == 302
@@ -212,6 +293,7 @@ INVALID = [
     ({"partners-1-name": ""}, "partners-1-name", "Indiquez le nom de ce partenaire"),
     ({"partners-1-kind": ""}, "partners-1-kind", "Choisissez le type"),
     ({"partners-1-kind": "club"}, "partners-1-kind", "Type de partenaire inconnu"),
+    ({"partners-1-name": "\u200b"}, "partners-1-name", "Nom obligatoire"),  # only invisible
     ({"partners-0-name": "x" * 201}, "partners-0-name", "200 caractères au plus"),
     ({"partners-0-role": "x" * 301}, "partners-0-role", "300 caractères au plus"),
     ({"themes": ["astronomie"]}, "themes", "Choix inconnu : astronomie"),
@@ -263,7 +345,8 @@ def test_bad_input_is_refused_next_to_its_field_keeping_the_rest(
     if "objectives" not in overrides:
         assert re.search(r'<input[^>]*checked[^>]*value="co-construire"', html)
     if "departements" not in overrides:
-        assert '<option selected value="35">' in html
+        assert re.search(r'<input checked id="departements-\d+" name="departements" '
+                         r'type="checkbox" value="35">', html)
 
 
 def test_next_year_is_a_valid_start_year(app, client):

@@ -8,14 +8,15 @@ import io
 
 import pytest
 import sqlalchemy as sa
-from conftest import BASE_RECORD
+from helpers import BASE_RECORD
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from catalogue.csvformat import TEMPLATE_RECORD, cell_text, parse_partner, read_csv, write_csv
 from catalogue.extensions import db
+from catalogue.importing import validate_all
 from catalogue.models import Example
-from catalogue.records import PUBLIC_FIELDS, validate_all
+from catalogue.validation import PUBLIC_FIELDS
 
 
 def count(app) -> int:

@@ -14,13 +14,10 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from conftest import settings_for
-from fixtures_app import PASSWORD, form_data
-from flask_migrate import upgrade
+from helpers import PASSWORD, form_data
 from live import Browser, Instance, free_port, version_of, worker_pids
-from search_fixtures import immutable
+from search_helpers import immutable
 
-from catalogue import create_app
 from catalogue.extensions import db
 from catalogue.models import Example, User
 
@@ -81,13 +78,10 @@ def test_worker_killed_while_indexing_then_the_index_catches_up(tmp_path):
     assert check.returncode == 0, check.stdout + check.stderr
 
 
-def test_index_gone_keeps_submissions_and_moderation_working(tmp_path, monkeypatch, make_user):
-    monkeypatch.setenv("CATALOGUE_INSTANCE_PATH", str(tmp_path / "instance"))
+def test_index_gone_keeps_submissions_and_moderation_working(tmp_path, make_app):
     box = tmp_path / "box"
     box.mkdir()
-    app = create_app(settings_for(tmp_path, INDEX_DIR=str(box / "index")))
-    with app.app_context():
-        upgrade(directory=app.extensions["migrate"].directory)
+    app = make_app(INDEX_DIR=str(box / "index"))
     client = app.test_client()
     for child in box.iterdir():  # the index (and its generations) removed while serving
         child.unlink() if child.is_symlink() else shutil.rmtree(child)
@@ -116,16 +110,9 @@ def test_index_gone_keeps_submissions_and_moderation_working(tmp_path, monkeypat
 
 
 @pytest.fixture
-def quick_lock_app(tmp_path, monkeypatch):
-    monkeypatch.setenv("CATALOGUE_INSTANCE_PATH", str(tmp_path / "instance"))
-    config = settings_for(tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'locked.sqlite'}",
-                          SQLALCHEMY_ENGINE_OPTIONS={"connect_args": {"timeout": 0.2}})
-    app = create_app(config)
-    with app.app_context():
-        upgrade(directory=app.extensions["migrate"].directory)
-    yield app
-    with app.app_context():
-        db.engine.dispose()
+def quick_lock_app(tmp_path, make_app):
+    return make_app(DATABASE_URL=f"sqlite:///{tmp_path / 'locked.sqlite'}",
+                    SQLALCHEMY_ENGINE_OPTIONS={"connect_args": {"timeout": 0.2}})
 
 
 def count(app) -> int:
@@ -156,10 +143,9 @@ def test_locked_database_answers_a_french_503_and_writes_nothing(quick_lock_app,
     assert count(app) == before + 1
 
 
-def test_unreachable_database_answers_503(tmp_path, monkeypatch):
-    monkeypatch.setenv("CATALOGUE_INSTANCE_PATH", str(tmp_path / "instance"))
+def test_unreachable_database_answers_503(make_app):
     url = f"postgresql+psycopg://nobody@127.0.0.1:{free_port()}/catalogue?connect_timeout=2"
-    app = create_app(settings_for(tmp_path, DATABASE_URL=url))
+    app = make_app(migrate=False, DATABASE_URL=url)
     client = app.test_client()
     response = client.get("/")
     assert response.status_code == 503

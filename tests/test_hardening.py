@@ -6,22 +6,9 @@ import io
 import re
 
 import pytest
-from conftest import settings_for
-from fixtures_app import body, form_data, links, outbox
-from flask_migrate import upgrade
+from helpers import PASSWORD, body, form_data, links, outbox
 
-from catalogue import create_app
-
-PASSWORD = "correct horse battery"
 BASE = "https://alliances.example.org"
-
-
-def new_app(tmp_path, monkeypatch, **overrides):
-    monkeypatch.setenv("CATALOGUE_INSTANCE_PATH", str(tmp_path / "instance"))
-    app = create_app(settings_for(tmp_path, **overrides))
-    with app.app_context():
-        upgrade(directory=app.extensions["migrate"].directory)
-    return app
 
 
 def logged_in(app, email="modo@example.org"):
@@ -46,26 +33,26 @@ def test_the_loopback_is_trusted_by_default(client, host):
     assert client.get("/", headers={"Host": host}).status_code == 200
 
 
-def test_trusted_hosts_default_to_base_url_and_loopback(tmp_path, monkeypatch):
-    app = new_app(tmp_path, monkeypatch, BASE_URL=BASE)
+def test_trusted_hosts_default_to_base_url_and_loopback(make_app):
+    app = make_app(BASE_URL=BASE)
     assert app.config["TRUSTED_HOSTS"] == ["alliances.example.org", "127.0.0.1", "localhost"]
     client = app.test_client()
     assert client.get("/", headers={"Host": "alliances.example.org"}).status_code == 200
     assert client.get("/", headers={"Host": "alliances.example.org.evil"}).status_code == 400
 
 
-def test_trusted_hosts_read_from_the_environment(tmp_path, monkeypatch):
+def test_trusted_hosts_read_from_the_environment(make_app, monkeypatch):
     monkeypatch.setenv("CATALOGUE_TRUSTED_HOSTS", "a.example.org, .b.example.org")
-    app = new_app(tmp_path, monkeypatch)
+    app = make_app()
     assert app.config["TRUSTED_HOSTS"] == ["a.example.org", ".b.example.org"]
     client = app.test_client()
     assert client.get("/", headers={"Host": "www.b.example.org"}).status_code == 200
     assert client.get("/", headers={"Host": "localhost"}).status_code == 400
 
 
-def test_mail_links_are_built_from_base_url_not_host(tmp_path, monkeypatch, make_user):
+def test_mail_links_are_built_from_base_url_not_host(make_app):
     # A Host the site trusts, yet not the public one: links still name BASE_URL.
-    app = new_app(tmp_path, monkeypatch, BASE_URL=BASE)
+    app = make_app(BASE_URL=BASE)
     client = app.test_client()
     with app.app_context():
         from catalogue.extensions import db
@@ -150,9 +137,9 @@ def test_dates_beyond_the_calendar_are_a_form_error(app, make_user, query):
 # --- login: lock-out, timing, throttles ----------------------------------------------------
 
 
-def limited_app(tmp_path, monkeypatch):
+def limited_app(make_app):
     # Per hour: on a loaded machine the attempts may outlast a minute's window.
-    return new_app(tmp_path, monkeypatch, RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="10 per hour")
+    return make_app(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="10 per hour")
 
 
 def add_user(app, email="modo@example.org", active=True):
@@ -166,8 +153,8 @@ def add_user(app, email="modo@example.org", active=True):
         db.session.commit()
 
 
-def test_strangers_cannot_lock_a_moderator_out_of_a_known_browser(tmp_path, monkeypatch):
-    app = limited_app(tmp_path, monkeypatch)
+def test_strangers_cannot_lock_a_moderator_out_of_a_known_browser(make_app):
+    app = limited_app(make_app)
     add_user(app)
     moderator = app.test_client()
     assert moderator.post("/connexion", data={"email": "modo@example.org",
@@ -191,8 +178,8 @@ def test_strangers_cannot_lock_a_moderator_out_of_a_known_browser(tmp_path, monk
     assert moderator.get("/moderation/").status_code == 200
 
 
-def test_a_forged_or_foreign_device_cookie_exempts_nothing(tmp_path, monkeypatch):
-    app = limited_app(tmp_path, monkeypatch)
+def test_a_forged_or_foreign_device_cookie_exempts_nothing(make_app):
+    app = limited_app(make_app)
     add_user(app)
     add_user(app, "autre@example.org")
     other = app.test_client()
@@ -258,8 +245,8 @@ def test_login_computes_one_hash_whoever_the_account_is(app, make_user, hashes):
     assert len({found[0] for found in methods.values()}) == 1, methods  # same method and cost
 
 
-def test_the_current_password_check_is_throttled(tmp_path, monkeypatch):
-    app = new_app(tmp_path, monkeypatch, RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per hour")
+def test_the_current_password_check_is_throttled(make_app):
+    app = make_app(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per hour")
     add_user(app)
     client = logged_in(app)
     wrong = {"current": "pas le bon", "password": "un nouveau mot de passe",
@@ -346,9 +333,9 @@ def test_a_session_idle_for_eight_hours_ends(app, make_user):
     assert client.get("/moderation/").status_code == 302
 
 
-def test_the_idle_time_is_configurable(tmp_path, monkeypatch):
+def test_the_idle_time_is_configurable(make_app, monkeypatch):
     monkeypatch.setenv("CATALOGUE_SESSION_IDLE_MINUTES", "30")
-    app = new_app(tmp_path, monkeypatch)
+    app = make_app()
     add_user(app)
     client = logged_in(app)
     idle_for(app, 31)

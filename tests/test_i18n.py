@@ -15,7 +15,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
-from fixtures_app import PASSWORD, body, error_for, form_data, outbox
+from helpers import PASSWORD, body, error_for, form_data, outbox
 from jinja2 import Environment
 
 from catalogue import i18n

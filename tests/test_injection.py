@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 
 import pytest
 import sqlalchemy as sa
-from fixtures_app import PASSWORD, form_data, outbox
+from helpers import PASSWORD, form_data, outbox
 
 from catalogue.extensions import db
 from catalogue.models import Example

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
-from fixtures_app import (
+from helpers import (
     PASSWORD,
     body,
     error_for,
@@ -555,66 +555,6 @@ def test_the_last_admin_stays(app, admin):
     with app.app_context():
         me = db.session.get(User, me.id)
         assert me.active and me.role == "admin"
-
-
-# --- who may go where ----------------------------------------------------------------------
-
-# Every moderation route, with who may use it. A new route without a line here fails the suite.
-ROUTES = {
-    ("GET", "/moderation/"): "moderator",
-    ("GET", "/moderation/exemples/<int:example_id>"): "moderator",
-    ("GET", "/moderation/exemples/<int:example_id>/modifier"): "moderator",
-    ("GET", "/moderation/journal"): "moderator",
-    ("GET", "/moderation/mot-de-passe"): "moderator",
-    ("GET", "/moderation/utilisateurs"): "admin",
-    ("GET", "/moderation/utilisateurs/<int:user_id>/mot-de-passe"): "admin",
-    ("POST", "/moderation/publier"): "moderator",
-    ("POST", "/moderation/exemples/<int:example_id>/decision"): "moderator",
-    ("POST", "/moderation/exemples/<int:example_id>/modifier"): "moderator",
-    ("POST", "/moderation/mot-de-passe"): "moderator",
-    ("POST", "/moderation/utilisateurs"): "admin",
-    ("POST", "/moderation/utilisateurs/<int:user_id>/activation"): "admin",
-    ("POST", "/moderation/utilisateurs/<int:user_id>/role"): "admin",
-    ("POST", "/moderation/utilisateurs/<int:user_id>/mot-de-passe"): "admin",
-}
-
-
-def test_every_moderation_route_is_in_the_matrix(app):
-    rules = {
-        (method, rule.rule)
-        for rule in app.url_map.iter_rules()
-        if rule.rule.startswith("/moderation")
-        for method in rule.methods - {"HEAD", "OPTIONS"}
-    }
-    assert rules == set(ROUTES)
-
-
-@pytest.mark.parametrize("who", ["anonymous", "moderator", "admin"])
-def test_permission_matrix(app, make_user, make_example, who):
-    make_user(MODERATOR)
-    make_user(ADMIN, role="admin")
-    target = make_user("cible@example.org")
-    example = make_example(state="pending")
-    client = app.test_client()
-    if who != "anonymous":
-        email = MODERATOR if who == "moderator" else ADMIN
-        client.post("/connexion", data={"email": email, "password": PASSWORD})
-    for (method, rule), needs in ROUTES.items():
-        url = rule.replace("<int:example_id>", str(example.id)).replace(
-            "<int:user_id>", str(target.id)
-        )
-        response = client.open(url, method=method)
-        where = f"{who} {method} {url}"
-        if who == "anonymous":
-            assert response.status_code == 302, where
-            assert response.headers["Location"].startswith("/connexion?next="), where
-        elif needs == "admin" and who == "moderator":
-            assert response.status_code == 403, where
-        elif method == "GET":
-            assert response.status_code == 200, where
-        else:  # allowed: the empty form is answered, never refused nor sent to the login
-            assert response.status_code not in (401, 403, 404, 405, 500), where
-            assert not response.headers.get("Location", "").startswith("/connexion"), where
 
 
 def test_moderation_pages_are_french_and_not_indexed(moderator, make_example):

@@ -3,15 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from conftest import settings_for
-from flask_migrate import upgrade
-from search_fixtures import add_records, find, neutral
+from search_helpers import find, neutral
 
-from catalogue import create_app
-from catalogue.extensions import db
 from catalogue.search.analysis import analyze, sort_key
-
-pytest_plugins = ["search_fixtures"]
 
 # Each document carries the words one group of queries is about; the rest is neutral.
 CORPUS = {
@@ -105,19 +99,9 @@ NO_MATCH = [
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
-    """An app holding CORPUS, shared by the tests of this module; yields (app, ids by key)."""
-    tmp = tmp_path_factory.mktemp("corpus")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("CATALOGUE_INSTANCE_PATH", str(tmp / "instance"))
-        app = create_app(settings_for(tmp))
-        with app.app_context():
-            upgrade(directory=app.extensions["migrate"].directory)
-            ids = dict(zip(CORPUS, add_records(list(CORPUS.values())), strict=True))
-        yield app, ids
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
+def corpus(app_holding):
+    """An app holding CORPUS, shared by the tests of this module: (app, ids by key)."""
+    return app_holding(CORPUS)
 
 
 def found(corpus, q: str) -> set[str]:

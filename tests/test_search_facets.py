@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from search_fixtures import find
+from search_helpers import find
 from werkzeug.datastructures import MultiDict
 
 from catalogue import search
 from catalogue.search import FACETS, SearchRequest, parse_args, parse_args_strict
 from catalogue.search.facets import year_range
-
-pytest_plugins = ["search_fixtures"]
 
 
 @pytest.fixture

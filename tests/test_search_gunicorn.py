@@ -16,13 +16,11 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from live import listening_socket
-from search_fixtures import add_records, neutral, new_app, outbox_rows
+from search_helpers import add_records, neutral, outbox_rows
 
 from catalogue import search
 from catalogue.extensions import db
 from catalogue.models import Example
-
-pytest_plugins = ["search_fixtures"]
 
 ROOT = Path(__file__).resolve().parents[1]
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
@@ -108,7 +106,7 @@ def stop(process: subprocess.Popen) -> None:
 
 @pytest.mark.slow
 @pytest.mark.skipif(not GUNICORN.exists(), reason="gunicorn is not installed in .venv")
-def test_concurrent_publishes_and_edits_lose_no_update(tmp_path):
+def test_concurrent_publishes_and_edits_lose_no_update(tmp_path, make_app):
     env = dict(os.environ,
                CATALOGUE_INSTANCE_PATH=str(tmp_path / "instance"),
                CATALOGUE_DATABASE_URL=f"sqlite:///{tmp_path / 'shared.sqlite'}",
@@ -117,8 +115,7 @@ def test_concurrent_publishes_and_edits_lose_no_update(tmp_path):
     # A secret for every process: otherwise the workers race to create instance/secret_key.
     env["CATALOGUE_SECRET_KEY"] = "gunicorn-test-secret"
     env.pop("CATALOGUE_TEST_POSTGRES_URL", None)
-    app = new_app(tmp_path, DATABASE_URL=env["CATALOGUE_DATABASE_URL"],
-                  INDEX_DIR=env["CATALOGUE_INDEX_DIR"])
+    app = make_app(DATABASE_URL=env["CATALOGUE_DATABASE_URL"], INDEX_DIR=env["CATALOGUE_INDEX_DIR"])
     with app.app_context():
         ids = add_records([neutral(title=f"Fiche {i}") for i in range(EXAMPLES)])
         pending = add_records([neutral(title=f"Attente {i}") for i in range(WRITERS)],

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from search_fixtures import add_records, neutral
+from search_helpers import add_records, neutral
 from werkzeug.datastructures import MultiDict
 
 from catalogue import search
-
-pytest_plugins = ["search_fixtures"]
 
 HOSTILE_Q = [
     "AND OR ((",

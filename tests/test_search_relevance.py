@@ -3,29 +3,17 @@
 from __future__ import annotations
 
 import pytest
-from conftest import settings_for
-from flask_migrate import upgrade
 from relevance_set import CORPUS, JUDGED, evaluate
-from search_fixtures import add_records, find
-
-from catalogue import create_app
-from catalogue.extensions import db
+from search_helpers import find
 
 
 @pytest.fixture(scope="module")
-def figures(tmp_path_factory):
+def figures(app_holding):
     """The set's figures on an app holding CORPUS."""
-    tmp = tmp_path_factory.mktemp("relevance")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("CATALOGUE_INSTANCE_PATH", str(tmp / "instance"))
-        app = create_app(settings_for(tmp))
-        with app.app_context():
-            upgrade(directory=app.extensions["migrate"].directory)
-            ids = dict(zip(CORPUS, add_records(list(CORPUS.values())), strict=True))
-            keys = {v: k for k, v in ids.items()}
-            yield evaluate(lambda q: [keys[i] for i in find(q, per_page=10).ids()])
-            db.session.remove()
-            db.engine.dispose()
+    app, ids = app_holding(CORPUS)
+    keys = {v: k for k, v in ids.items()}
+    with app.app_context():
+        return evaluate(lambda q: [keys[i] for i in find(q, per_page=10).ids()])
 
 
 def test_the_set_is_big_and_varied_enough():

@@ -12,12 +12,11 @@ import time
 from pathlib import Path
 
 import sqlalchemy as sa
-from search_fixtures import (
+from search_helpers import (
     add_records,
     find,
     immutable,
     neutral,
-    new_app,
     outbox_rows,
 )
 
@@ -26,8 +25,6 @@ from catalogue.extensions import db
 from catalogue.models import Example, IndexOutbox
 from catalogue.search import SCHEMA_VERSION, schema, sync
 from catalogue.workflow import transition
-
-pytest_plugins = ["search_fixtures"]
 
 
 def store(app):
@@ -103,7 +100,7 @@ def test_editing_an_unpublished_example_leaves_no_outbox_row(search_app, add):
 
 def test_a_new_submission_with_partners_leaves_no_outbox_row(search_app):
     # A pending example's partners are flushed with it: not worth opening the index writer.
-    from catalogue.records import add_examples, validate_all
+    from catalogue.importing import add_examples, validate_all
 
     [example] = add_examples(validate_all([(1, neutral())]), state="pending")
     assert example.partners
@@ -176,9 +173,8 @@ def test_bulk_update_goes_through_write_outbox(search_app, add):
     assert find("moulin").ids() == [eid] and search.check().clean
 
 
-def test_locked_writer_leaves_rows_applied_by_the_next_commit(tmp_path, monkeypatch):
-    monkeypatch.setenv("CATALOGUE_INSTANCE_PATH", str(tmp_path / "instance"))
-    app = new_app(tmp_path, SEARCH_WRITE_TIMEOUT=0.2)
+def test_locked_writer_leaves_rows_applied_by_the_next_commit(make_app):
+    app = make_app(SEARCH_WRITE_TIMEOUT=0.2)
     with app.app_context():
         first, second = add_records([neutral(title="Un lavoir"), neutral(title="Un four")])
         lockfile = Path(current(app)) / "MAIN_WRITELOCK"
@@ -310,15 +306,11 @@ def test_older_schema_is_rebuilt_at_start_up(search_app, add):
         assert find("lavoir").ids() == [eid] and search.status()["ok"]
 
 
-def test_start_up_before_init_db_does_nothing(tmp_path, monkeypatch):
-    monkeypatch.setenv("CATALOGUE_INSTANCE_PATH", str(tmp_path / "instance"))
-    app = create_app({"TESTING": True, "SECRET_KEY": "x",
-                      "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite'}",
-                      "INDEX_DIR": str(tmp_path / "index")})
+def test_start_up_before_init_db_does_nothing(tmp_path, make_app):
+    app = make_app(migrate=False)
     assert not (tmp_path / "index").exists()
     with app.app_context():
         assert search.status()["ok"] is False
-        db.engine.dispose()
 
 
 def test_status_reports_documents_and_pending(search_app, add):
@@ -332,11 +324,10 @@ def test_status_reports_documents_and_pending(search_app, add):
 # --- faults --------------------------------------------------------------------------------
 
 
-def test_removed_and_unwritable_index_degrades_then_recovers(tmp_path, monkeypatch):
-    monkeypatch.setenv("CATALOGUE_INSTANCE_PATH", str(tmp_path / "instance"))
+def test_removed_and_unwritable_index_degrades_then_recovers(tmp_path, make_app):
     box = tmp_path / "box"
     box.mkdir()
-    app = new_app(tmp_path, INDEX_DIR=str(box / "index"))
+    app = make_app(INDEX_DIR=str(box / "index"))
     with app.app_context():
         [eid] = add_records([neutral(title="Un lavoir")])
         shutil.rmtree(box / "index")

@@ -7,14 +7,11 @@ import re
 from pathlib import Path
 
 import pytest
-from search_fixtures import find
+from search_helpers import find
 
 from catalogue.search import thesaurus
 from catalogue.search.analysis import analyze
 from catalogue.search.lexicon import never_corrected
-
-pytest_plugins = ["search_fixtures"]
-
 
 # --- the file format -----------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ import pytest
 from catalogue.search import bits
 from catalogue.search.files import MERGE_FACTOR, segments_to_merge
 from catalogue.search.query import Part, parse
-from catalogue.search.snapshot import LRU, _adjacent
+from catalogue.search.snapshot import SharedLRU, _adjacent
 
 # --- bitsets -------------------------------------------------------------------------------
 
@@ -113,18 +113,18 @@ def test_the_cap_grows_tenfold():
 
 
 def test_lru_keeps_within_its_budget_dropping_the_least_recently_used():
-    cache = LRU(budget=10)
+    cache = SharedLRU(budget=10)
     for key in "abcde":
         cache.put(key, key.upper(), cost=2)
     assert cache.get("a") == "A"  # a is now the most recent
     cache.put("f", "F", cost=2)
     assert cache.get("b") is None and cache.get("a") == "A" and cache.get("f") == "F"
-    cache.put("g", "G", cost=100)  # larger than the budget: kept alone
-    assert cache.get("g") == "G" and cache.get("a") is None
+    assert cache.put("g", "G", cost=100) == "G"  # larger than the whole budget: not kept
+    assert cache.get("g") is None and cache.get("a") == "A"
 
 
 def test_lru_replacing_a_key_counts_its_cost_once():
-    cache = LRU(budget=4)
+    cache = SharedLRU(budget=4)
     for _ in range(10):
         cache.put("a", 1, cost=2)
     cache.put("b", 2, cost=2)

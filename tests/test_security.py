@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from conftest import settings_for
-from flask_migrate import upgrade
-
-from catalogue import create_app
 
 
 @pytest.mark.parametrize("url", ["/", "/exemples/", "/connexion", "/proposer", "/api/v1/taxonomy",
@@ -33,12 +29,9 @@ def test_session_cookie_is_httponly_and_lax(client, make_user):
     assert "Secure" not in cookie
 
 
-def test_https_gives_hsts_and_secure_cookies(tmp_path, monkeypatch):
-    monkeypatch.setenv("CATALOGUE_INSTANCE_PATH", str(tmp_path / "instance"))
+def test_https_gives_hsts_and_secure_cookies(make_app, monkeypatch):
     monkeypatch.setenv("CATALOGUE_HTTPS", "1")
-    app = create_app(settings_for(tmp_path))
-    with app.app_context():
-        upgrade(directory=app.extensions["migrate"].directory)
+    app = make_app()
     assert app.config["SESSION_COOKIE_SECURE"] is True
     client = app.test_client()
     response = client.get("/", base_url="https://localhost")
@@ -52,13 +45,11 @@ def test_request_too_large_is_a_french_413(client):
     assert "Envoi trop volumineux" in response.get_data(as_text=True)
 
 
-def test_secret_key_is_generated_into_the_instance_folder(tmp_path, monkeypatch):
-    monkeypatch.setenv("CATALOGUE_INSTANCE_PATH", str(tmp_path / "inst"))
-    config = settings_for(tmp_path)
-    del config["SECRET_KEY"]
-    first = create_app(config).config["SECRET_KEY"]
-    second = create_app(config).config["SECRET_KEY"]
-    key_file = tmp_path / "inst" / "secret_key"
+def test_secret_key_is_generated_into_the_instance_folder(make_app, tmp_path):
+    # Two starts on the same folders: the second reads the key the first wrote.
+    first = make_app(migrate=False, SECRET_KEY="").config["SECRET_KEY"]
+    second = make_app(home=tmp_path, migrate=False, SECRET_KEY="").config["SECRET_KEY"]
+    key_file = tmp_path / "instance" / "secret_key"
     assert first == second == key_file.read_text().strip()
     assert len(first) >= 64
     assert key_file.stat().st_mode & 0o077 == 0

@@ -7,9 +7,10 @@ import sqlalchemy as sa
 
 from catalogue import workflow
 from catalogue.extensions import db
+from catalogue.importing import apply_public_fields
 from catalogue.models import Example, User
 from catalogue.moderation import compare, text_diff
-from catalogue.records import apply_public_fields, clean_record
+from catalogue.validation import clean_record
 
 MOVES = [
     ("pending", "approve", "published"),

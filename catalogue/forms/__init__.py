@@ -1,4 +1,5 @@
-"""WTForms classes: the example form shared by contributors and moderators, accounts, filters."""
+"""WTForms classes: the example form shared by contributors and moderators, accounts, filters,
+alerts."""
 
 from .accounts import (
     PASSWORD_MAX,
@@ -10,14 +11,18 @@ from .accounts import (
     UserPasswordForm,
     UserRoleForm,
 )
+from .alerts import AlertForm
 from .common import EmptyForm, options
-from .example import ExampleForm, ModerationEditForm, PartnerForm, SubmissionForm
-from .moderation import DecisionForm, JournalFilterForm, QueueFilterForm
+from .contribute import SubmissionForm
+from .example import ExampleForm
+from .moderation import DecisionForm, JournalFilterForm, ModerationEditForm, QueueFilterForm
+from .partners import PartnerForm
 
 __all__ = [
     "PASSWORD_MAX",
     "PASSWORD_MIN",
     "ROLES",
+    "AlertForm",
     "DecisionForm",
     "EmptyForm",
     "ExampleForm",

@@ -21,11 +21,8 @@ from wtforms.validators import (
 )
 
 from ..extensions import db
-from ..models import (
-    EMAIL_MAX,
-    NAME_MAX,
-    User,
-)
+from ..limits import EMAIL_MAX, NAME_MAX
+from ..models import User
 from .common import LocalizedForm, options, strip, text, too_long
 
 PASSWORD_MIN = 12

@@ -63,6 +63,23 @@ def strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
+def web_address(value: Any) -> Any:
+    """Read « www.example.org » as https://www.example.org, as people type addresses.
+
+    Only a bare host name (a dot, no scheme, no space) gets the scheme; anything else is left
+    for the validator to judge.
+    """
+    if not isinstance(value, str):
+        return value
+    value = value.strip()
+    host = value.split("/", 1)[0]
+    if value and "://" not in value and "." in host and not host.startswith(".") and (
+        ":" not in host and " " not in value
+    ):
+        return f"https://{value}"
+    return value
+
+
 class MultiCheckboxField(SelectMultipleField):
     """A group of checkboxes; unknown values are reported by `Known`."""
 

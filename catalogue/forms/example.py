@@ -10,36 +10,22 @@ from wtforms import (
     BooleanField,
     EmailField,
     FieldList,
-    Form,
     FormField,
     IntegerField,
     RadioField,
     SelectChoice,
-    SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
-    URLField,
 )
-from wtforms.validators import (
-    DataRequired,
-    Email,
-    InputRequired,
-    Length,
-    Optional,
-    ValidationError,
-)
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
-from .. import records, taxonomy
-from ..models import (
+from .. import taxonomy, validation
+from ..limits import (
     EMAIL_MAX,
     LOCALITY_MAX,
     NAME_MAX,
-    PARTNER_NAME_MAX,
-    PARTNER_ROLE_MAX,
     PARTNERS_MAX,
-    PARTNERS_MIN,
     SUMMARY_MAX,
     TEXT_MAX,
     TITLE_MAX,
@@ -55,9 +41,9 @@ from .common import (
     term_choices,
     text,
     too_long,
+    web_address,
 )
-
-PARTNER_ROWS = 3  # rows shown on an empty form
+from .partners import PARTNER_ROWS, PartnerForm, PartnerRows
 
 
 def departement_choices() -> list[SelectChoice]:
@@ -69,50 +55,7 @@ def departement_choices() -> list[SelectChoice]:
     ]
 
 
-class PartnerForm(Form):
-    """One partner row; a row left empty is ignored."""
-
-    name = StringField(
-        _l("Nom"),
-        validators=[Length(max=PARTNER_NAME_MAX, message=too_long(PARTNER_NAME_MAX))],
-        filters=[strip],
-        render_kw={"maxlength": PARTNER_NAME_MAX, "autocomplete": "off"},
-    )
-    kind = SelectField(
-        _l("Type"),
-        choices=[*options([("", _l("— Choisir —"))]), *term_choices(taxonomy.PARTNER_KINDS)],
-        validate_choice=False,
-    )
-    role = StringField(
-        _l("Rôle dans l’alliance"),
-        validators=[Length(max=PARTNER_ROLE_MAX, message=too_long(PARTNER_ROLE_MAX))],
-        filters=[strip],
-        render_kw={"maxlength": PARTNER_ROLE_MAX, "autocomplete": "off"},
-    )
-
-    @property
-    def is_empty(self) -> bool:
-        return not (self.name.data or self.role.data)
-
-    def validate(self, extra_validators=None) -> bool:
-        if not super().validate(extra_validators):
-            return False
-        if self.is_empty:
-            return True
-        ok = True
-        if not self.name.data:
-            self.name.errors.append(gettext("Indiquez le nom de ce partenaire, ou videz la ligne."))
-            ok = False
-        if not self.kind.data:
-            self.kind.errors.append(gettext("Choisissez le type de ce partenaire."))
-            ok = False
-        elif self.kind.data not in taxonomy.PARTNER_KINDS:
-            self.kind.errors.append(gettext("Type de partenaire inconnu."))
-            ok = False
-        return ok
-
-
-class ExampleForm(LocalizedForm):
+class ExampleForm(PartnerRows, LocalizedForm):
     """Every field of an example that a person may write: public content and private details."""
 
     title = text(
@@ -196,14 +139,12 @@ class ExampleForm(LocalizedForm):
         validators=[Known(taxonomy.REGIONS)],
         description=_l("Facultatif. Un département choisi ajoute sa région."),
     )
-    departements = SelectMultipleField(
+    departements = MultiCheckboxField(
         _l("Départements"),
         choices=departement_choices(),
-        validate_choice=False,
         validators=[Known(taxonomy.DEPARTEMENTS)],
-        render_kw={"size": 10},
         description=_l(
-            "Facultatif. Maintenez Ctrl (ou Cmd) pour en choisir plusieurs ; "
+            "Facultatif. Ouvrez une région pour cocher ses départements ; "
             "ils doivent appartenir aux régions cochées."
         ),
     )
@@ -248,12 +189,14 @@ class ExampleForm(LocalizedForm):
             Known(taxonomy.STATUSES),
         ],
     )
-    website = URLField(
+    # A text field, not type=url: the browser would refuse « www.example.org » before the
+    # server could complete it.
+    website = StringField(
         _l("Site web"),
-        filters=[strip],
+        filters=[web_address],
         validators=[Optional(), Length(max=URL_MAX, message=too_long(URL_MAX))],
-        render_kw={"maxlength": URL_MAX, "autocomplete": "url", "placeholder": "https://"},
-        description=_l("Facultatif : une adresse commençant par http:// ou https://."),
+        render_kw={"maxlength": URL_MAX, "autocomplete": "url", "inputmode": "url"},
+        description=_l("Facultatif : par exemple www.exemple.org ou https://www.exemple.org."),
     )
     contact = text(
         _l("Contact public"),
@@ -306,43 +249,10 @@ class ExampleForm(LocalizedForm):
         self.number_partner_rows()
         self.start_year.description = gettext(
             "Facultatif : entre %(first)d et %(last)d.",
-            first=records.FIRST_YEAR,
-            last=records.first_year_max(),
+            first=validation.FIRST_YEAR,
+            last=validation.first_year_max(),
         )
         self.refused: list[str] = []
-
-    def number_partner_rows(self) -> None:
-        """Give each partner row labels that say its number, for the summary and screen readers."""
-        for i, entry in enumerate(self.partners, start=1):
-            entry.form.name.label.text = gettext("Nom du partenaire %(number)d", number=i)
-            entry.form.kind.label.text = gettext("Type du partenaire %(number)d", number=i)
-            entry.form.role.label.text = gettext("Rôle du partenaire %(number)d", number=i)
-
-    @property
-    def can_add_partner(self) -> bool:
-        return len(self.partners) < PARTNERS_MAX
-
-    def add_partner_row(self) -> bool:
-        """Add one empty partner row (the no-JavaScript "more rows" button)."""
-        if not self.can_add_partner:
-            return False
-        self.partners.append_entry()
-        self.number_partner_rows()
-        return True
-
-    def filled_partners(self) -> list[tuple[int, PartnerForm]]:
-        return [(i, e.form) for i, e in enumerate(self.partners) if not e.form.is_empty]
-
-    def validate_partners(self, field) -> None:
-        filled = len(self.filled_partners())
-        if filled < PARTNERS_MIN:
-            raise ValidationError(
-                gettext(
-                    "Indiquez au moins %(min)d partenaires (nom et type) : "
-                    "une alliance réunit plusieurs organisations.",
-                    min=PARTNERS_MIN,
-                )
-            )
 
     def validate_objectives(self, field) -> None:
         if not 1 <= len(field.data or []) <= 4:
@@ -368,30 +278,19 @@ class ExampleForm(LocalizedForm):
     def validate_start_year(self, field) -> None:
         if not field.data:
             return
-        last = records.first_year_max()
-        if (
-            not re.fullmatch(r"\d{4}", field.data)
-            or not records.FIRST_YEAR <= int(field.data) <= last
-        ):
-            raise ValidationError(
-                gettext(
-                    "Une année entre %(first)d et %(last)d, en chiffres.",
-                    first=records.FIRST_YEAR,
-                    last=last,
-                )
-            )
+        first, last = validation.FIRST_YEAR, validation.first_year_max()
+        if not re.fullmatch(r"\d{4}", field.data) or not first <= int(field.data) <= last:
+            raise ValidationError(gettext(
+                "Une année entre %(first)d et %(last)d, en chiffres.", first=first, last=last
+            ))
 
     def validate_website(self, field) -> None:
-        if field.data and not records.is_web_url(field.data):
-            raise ValidationError(
-                gettext("Une adresse commençant par http:// ou https:// est attendue.")
-            )
+        if field.data and not validation.is_web_url(field.data):
+            raise ValidationError(gettext("Une adresse commençant par http:// ou https:// est attendue."))
 
     def validate_contact_public(self, field) -> None:
         if field.data and not self.contact.data:
-            raise ValidationError(
-                gettext("Indiquez le contact à afficher, ou décochez cette case.")
-            )
+            raise ValidationError(gettext("Indiquez le contact à afficher, ou décochez cette case."))
 
     @property
     def csrf_expired(self) -> bool:
@@ -399,127 +298,40 @@ class ExampleForm(LocalizedForm):
 
     def record(self) -> dict:
         """Return what was typed as a record of the import format, private fields included."""
+        texts = (*validation.TEXT_FIELDS, "locality", "website", *validation.PRIVATE_TEXT)
+        record: dict = {name: self[name].data or "" for name in texts}
+        record.update({name: list(self[name].data or []) for name in validation.LIST_FIELDS})
         year = self.start_year.data
-        return {
-            **{name: getattr(self, name).data or "" for name in records.TEXT_FIELDS},
-            "objectives": list(self.objectives.data or []),
-            "scale": self.scale.data,
-            "regions": list(self.regions.data or []),
-            "departements": list(self.departements.data or []),
-            "locality": self.locality.data or "",
-            "partners": [
-                {
-                    "name": row.name.data or "",
-                    "kind": row.kind.data or "",
-                    "role": row.role.data or "",
-                }
-                for _, row in self.filled_partners()
-            ],
-            "themes": list(self.themes.data or []),
-            "odd": list(self.odd.data or []),
-            "start_year": int(year) if isinstance(year, str) and year.isdigit() else (year or None),
-            "status": self.status.data,
-            "website": self.website.data or "",
-            "contact": self.contact.data or "",
-            "contact_public": bool(self.contact_public.data),
-            "submitter_name": self.submitter_name.data or "",
-            "submitter_email": self.submitter_email.data or "",
-            "submitter_organisation": self.submitter_organisation.data or "",
-        }
+        record.update(
+            scale=self.scale.data, status=self.status.data, partners=self.partner_records(),
+            start_year=int(year) if isinstance(year, str) and year.isdigit() else (year or None),
+            contact_public=bool(self.contact_public.data),
+        )
+        return record
 
     def cleaned(self) -> dict | None:
         """Run the validation every entry path shares; put its problems on the fields.
 
         Return the cleaned record, or None when something is refused. Call after validate().
         """
-        data, problems = records.clean_record(self.record())
-        for problem in problems:
-            self._place(problem)
+        data, problems = validation.clean_record(self.record())
+        for issue in problems:
+            self._place(issue)
         return None if problems else data
 
-    def _place(self, problem: str) -> None:
-        """Attach one problem of `records.clean_record` to the field it is about."""
-        head, _, message = problem.partition(" : ")
-        if match := re.fullmatch(r"partenaire (\d+)", head):
+    def _place(self, issue: validation.Issue) -> None:
+        """Attach one issue of `validation.clean_record` to the field it is about."""
+        message = issue.message[:1].upper() + issue.message[1:] + "."
+        field = self._fields.get(issue.field)
+        if partner := issue.partner:
+            position, key = partner
             filled = self.filled_partners()
-            index = int(match.group(1)) - 1
-            if 0 <= index < len(filled):
-                row = filled[index][1]
-                field = (
-                    row.kind if "type" in message else row.role if "rôle" in message else row.name
-                )
-                field.errors.append(message[:1].upper() + message[1:] + ".")
-                return
-            head = "partenaires"
-        if head.startswith("départements hors"):
-            self.departements.errors.append(problem[:1].upper() + problem[1:] + ".")
-            return
-        names = {label: name for name, label in records.FIELD_LABELS.items()}
-        names.update(
-            {
-                "contact": "contact",
-                "submitter_name": "submitter_name",
-                "submitter_email": "submitter_email",
-                "submitter_organisation": "submitter_organisation",
-            }
-        )
-        name = names.get(head)
-        field = getattr(self, name, None) if name else None
+            if 1 <= position <= len(filled):
+                row = filled[position - 1]
+                field = getattr(row, key or "name")
+            else:
+                field = self.partners
         if field is None:
-            self.refused.append(problem[:1].upper() + problem[1:] + ".")
+            self.refused.append(str(issue)[:1].upper() + str(issue)[1:] + ".")
             return
-        field.errors = [*field.errors, message[:1].upper() + message[1:] + "."]
-
-
-class SubmissionForm(ExampleForm):
-    """The public form: an example plus the publication terms, with a trap for robots."""
-
-    terms = BooleanField(
-        _l("J’accepte les conditions de publication"),
-        validators=[
-            DataRequired(_l("Acceptez les conditions de publication pour envoyer l’exemple."))
-        ],
-        description=_l(
-            "Après relecture, l’exemple peut être publié dans le catalogue et repris "
-            "librement avec ses données ouvertes ; la modération peut le corriger ou "
-            "l’abréger. Vos coordonnées, elles, restent privées."
-        ),
-    )
-    # The honeypot: hidden from people (CSS and aria-hidden), filled by robots.
-    homepage = StringField(
-        _l("Ne pas remplir ce champ"), render_kw={"tabindex": "-1", "autocomplete": "off"}
-    )
-    # A key given with the empty form: the same form sent twice (double click, back button)
-    # makes one example.
-    once = StringField(widget=HiddenInput(), validators=[Length(max=64)])
-
-    @property
-    def is_spam(self) -> bool:
-        return bool((self.homepage.data or "").strip())
-
-
-class ModerationEditForm(ExampleForm):
-    """A moderator's edit of any field of an example."""
-
-    note = text(
-        _l("Note de modification"),
-        2000,
-        area=True,
-        rows=2,
-        description=_l("Facultatif : ce qui a été changé et pourquoi (visible dans le journal)."),
-    )
-    # Imported examples may have no submitter; and a moderator's browser must not fill in
-    # the moderator's own name and address here.
-    submitter_name = text(_l("Nom de la personne qui a proposé"), NAME_MAX)
-    submitter_email = EmailField(
-        _l("Son adresse électronique"),
-        filters=[strip],
-        validators=[
-            Optional(),
-            Length(max=EMAIL_MAX, message=too_long(EMAIL_MAX)),
-            Email(_l("Adresse électronique invalide."), check_deliverability=False),
-        ],
-        render_kw={"maxlength": EMAIL_MAX, "autocomplete": "off"},
-        description=_l("Les décisions lui sont envoyées à cette adresse."),
-    )
-    submitter_organisation = text(_l("Son organisation"), NAME_MAX)
+        field.errors = [*field.errors, message]

@@ -1,4 +1,4 @@
-"""Moderators' forms: a decision on one version, the queue search, the journal filters."""
+"""Moderators' forms: a decision on one version, an edit, the queue search, the journal filters."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
+    EmailField,
     HiddenField,
     IntegerField,
     SearchField,
@@ -13,6 +14,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import (
+    Email,
     InputRequired,
     Length,
     Optional,
@@ -20,8 +22,10 @@ from wtforms.validators import (
 )
 from wtforms.widgets import HiddenInput
 
+from ..limits import EMAIL_MAX, NAME_MAX
 from ..workflow import ACTIONS
-from .common import LocalizedForm, options, strip, too_long
+from .common import LocalizedForm, options, strip, text, too_long
+from .example import ExampleForm
 
 COMMENT_MAX = 5000
 
@@ -100,3 +104,30 @@ class JournalFilterForm(LocalizedForm):
         self._in_range(field)
         if field.data and self.du.data and field.data < self.du.data:
             raise ValidationError(gettext("La date de fin précède la date de début."))
+
+
+class ModerationEditForm(ExampleForm):
+    """A moderator's edit of any field of an example."""
+
+    note = text(
+        _l("Note de modification"),
+        2000,
+        area=True,
+        rows=2,
+        description=_l("Facultatif : ce qui a été changé et pourquoi (visible dans le journal)."),
+    )
+    # Imported examples may have no submitter; and a moderator's browser must not fill in
+    # the moderator's own name and address here.
+    submitter_name = text(_l("Nom de la personne qui a proposé"), NAME_MAX)
+    submitter_email = EmailField(
+        _l("Son adresse électronique"),
+        filters=[strip],
+        validators=[
+            Optional(),
+            Length(max=EMAIL_MAX, message=too_long(EMAIL_MAX)),
+            Email(_l("Adresse électronique invalide."), check_deliverability=False),
+        ],
+        render_kw={"maxlength": EMAIL_MAX, "autocomplete": "off"},
+        description=_l("Les décisions lui sont envoyées à cette adresse."),
+    )
+    submitter_organisation = text(_l("Son organisation"), NAME_MAX)

@@ -17,7 +17,6 @@ from flask import (
 from flask_babel import gettext
 from flask_login import current_user
 
-from ..auth import start_session
 from ..extensions import db, limiter
 from ..forms import (
     ROLES,
@@ -28,6 +27,7 @@ from ..forms import (
     UserRoleForm,
 )
 from ..models import User
+from ..sessions import start_session
 from .blueprint import admin_required, bp
 
 log = logging.getLogger(__name__)

@@ -7,7 +7,7 @@ import re
 
 from flask_babel import gettext
 
-from .. import records, taxonomy
+from .. import taxonomy, validation
 from ..i18n import N_
 from ..models import Example, ModerationEvent
 
@@ -103,12 +103,12 @@ def _shown(name: str, value) -> list[str]:
 def compare(before: dict, after: dict) -> list[dict]:
     """List what changed between two snapshots of the public fields, in the form's order."""
     changes = []
-    for name in records.PUBLIC_FIELDS:
+    for name in validation.PUBLIC_FIELDS:
         old, new = before.get(name), after.get(name)
         if (old or None) == (new or None):
             continue
         change = {"name": name, "label": HEADINGS.get(name, name)}
-        if name in records.TEXT_FIELDS or name == "locality":
+        if name in validation.TEXT_FIELDS or name == "locality":
             change["segments"] = text_diff(old or "", new or "")
         else:
             old_lines, new_lines = _shown(name, old), _shown(name, new)

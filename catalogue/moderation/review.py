@@ -19,7 +19,6 @@ from flask_babel import gettext, ngettext
 from flask_login import current_user
 
 from .. import i18n, mail, taxonomy, workflow
-from ..contribute import apply_form, follow_url
 from ..extensions import db
 from ..forms import (
     DecisionForm,
@@ -27,6 +26,7 @@ from ..forms import (
     ModerationEditForm,
     QueueFilterForm,
 )
+from ..importing import apply_record
 from ..models import Example
 from .blueprint import bp, get_example, page_number
 from .diff import resubmission_changes
@@ -53,7 +53,7 @@ def notify_submitter(example: Example, action: str, comment: str, token: str | N
             f"decision_{action}",
             example=example,
             comment=comment,
-            link=follow_url(token) if token else None,
+            link=mail.follow_url(token) if token else None,
             public_url=mail.absolute_url("public.example", slug=example.slug),
         )
 
@@ -223,7 +223,7 @@ def edit(example_id: int):
         return render_template("moderation/edit.html", example=example, form=form), 400
     message = workflow.step(example, "edit", actor=current_user._get_current_object(),
                             comment=form.note.data or "", expected_version=form.version.data,
-                            change=lambda example: apply_form(example, data))
+                            change=lambda example: apply_record(example, data))
     if message:
         form.refused.append(
             message

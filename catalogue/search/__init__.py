@@ -17,6 +17,9 @@ No Whoosh object leaves this package: callers get ids, counts and escaped snippe
   which correct words matched nothing (`unmatched`, with `related` terms and `themes`).
 - `rebuild()` builds a new generation beside the live one and swaps it in atomically;
   `check()` compares the index with the database; `status()` feeds /healthz.
+- Inside: `engine` (pages, facets, orders) over `matching` and `snapshot` (per-generation
+  bitsets and scores); `store` = `reading` + `writing` over `files`; any use of Whoosh beyond
+  its public API only in `internals`, compared with the public API by test_search_internals.
 """
 
 from __future__ import annotations
@@ -29,20 +32,10 @@ from flask import current_app
 
 from ..extensions import db
 from . import sync, thesaurus
-from .engine import (
-    FacetValue,
-    Hit,
-    PageOutOfRange,
-    SearchResults,
-    degraded,
-    run_all_ids,
-    run_facet_counts,
-    run_search,
-    run_similar,
-    run_term_counts,
-)
-from .facets import FACETS, YEAR_RANGES, YEARS
+from .engine import run_all_ids, run_facet_counts, run_search, run_similar, run_term_counts
+from .facets import FACET_LABELS, FACETS, YEAR_RANGES, YEARS, label_of
 from .request import BadParameter, SearchRequest, parse_args, parse_args_strict
+from .results import FacetValue, Hit, PageOutOfRange, SearchResults, degraded
 from .schema import SCHEMA_VERSION
 from .store import IndexUnavailable, Store
 from .sync import CheckReport, write_outbox
@@ -50,9 +43,9 @@ from .sync import CheckReport, write_outbox
 log = logging.getLogger(__name__)
 
 __all__ = [
-    "FACETS", "SCHEMA_VERSION", "YEARS", "YEAR_RANGES", "BadParameter", "CheckReport",
+    "FACETS", "FACET_LABELS", "SCHEMA_VERSION", "YEARS", "YEAR_RANGES", "BadParameter", "CheckReport",
     "FacetValue", "Hit", "PageOutOfRange", "SearchRequest", "SearchResults", "all_ids",
-    "check", "current_thesaurus", "facet_counts", "init_app", "parse_args", "parse_args_strict",
+    "check", "current_thesaurus", "facet_counts", "init_app", "label_of", "parse_args", "parse_args_strict",
     "process_outbox", "rebuild", "search", "similar", "status", "term_counts", "version", "write_outbox",
 ]
 

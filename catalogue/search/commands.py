@@ -4,19 +4,21 @@ registered by catalogue.cli."""
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from ..extensions import db
+from . import check, process_outbox, rebuild, term_counts, write_outbox
+from .thesaurus import load
 
 
 @click.command("reindex")
 @with_appcontext
 def reindex_command() -> None:
     """Build a fresh search index beside the live one and swap it in (searches keep answering)."""
-    from . import rebuild
-
     try:
         count = rebuild()
     except Exception as exc:
@@ -29,8 +31,6 @@ def reindex_command() -> None:
 @with_appcontext
 def check_index_command(fix: bool) -> None:
     """Compare the search index with the database; exit 1 when they differ."""
-    from . import check, process_outbox, write_outbox
-
     try:
         applied = process_outbox()
         if applied:
@@ -69,13 +69,6 @@ def synonyms_check_command(path: str | None) -> None:
 
     Exit 1 when a line is refused.
     """
-    from pathlib import Path
-
-    from flask import current_app
-
-    from . import term_counts
-    from .thesaurus import load
-
     source = Path(path) if path else current_app.extensions["search_thesaurus"].path()
     try:
         thesaurus = load(source)

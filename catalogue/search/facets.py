@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 
 from .. import taxonomy
 from ..i18n import N_
@@ -95,3 +96,20 @@ FACETS: dict[str, Facet] = {
         Facet("annee", YEARS, N_("période"), True, _year),
     )
 }
+
+# What each facet is called as a heading (search sidebar, alerts, feed titles).
+FACET_LABELS = {
+    "objectif": _l("Objectif"),
+    "region": _l("Région"),
+    "departement": _l("Département"),
+    "acteur": _l("Type de partenaire"),
+    "theme": _l("Thématique"),
+    "odd": _l("Objectif de développement durable"),
+    "echelle": _l("Échelle"),
+    "annee": _l("Année de lancement"),
+}
+
+
+def label_of(name: str, value: str) -> str:
+    """Return the French label of a filter value (the code when it has none)."""
+    return FACETS[name].label(value) if name in FACETS else value

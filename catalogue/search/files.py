@@ -22,16 +22,14 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 
 from whoosh import index as whoosh_index
-from whoosh.filedb.filestore import FileStorage
-from whoosh.reading import SegmentReader
 from whoosh.writing import LockError
 
+from .internals import merge_segments, writer_lock, writer_under_lock
 from .schema import SCHEMA_VERSION
 
 log = logging.getLogger(__name__)
 
 MERGE_FACTOR = 10  # merge small segments ten at a time (a log-structured policy)
-INDEX_NAME = "MAIN"  # Whoosh's default index name inside a directory
 CURRENT = "current"
 META = "catalogue.json"
 REBUILD_LOCK = "rebuild.lock"
@@ -81,10 +79,7 @@ def segments_to_merge(segments) -> list:
 def merge_small_segments(writer, segments):
     """Whoosh merge policy merging segments_to_merge(segments)."""
     chosen = segments_to_merge(segments)
-    for seg in chosen:
-        reader = SegmentReader(writer.storage, writer.schema, seg)
-        writer.add_reader(reader)
-        reader.close()
+    merge_segments(writer, chosen)
     merged = {id(seg) for seg in chosen}
     return [seg for seg in segments if id(seg) not in merged]
 
@@ -108,32 +103,17 @@ def open_index(path: str, schema=None):
 def locked_writer(path: str, schema, timeout: float):
     """Return a writer on the index in path, holding its writer lock; LockError after timeout.
 
-    The lock is taken here rather than by Whoosh: under the lock no other commit can replace the
-    table of contents being read, and a SegmentWriter that fails after locking (an unwritable
-    directory) would otherwise keep the lock until garbage collection. Our own schema object is
-    passed so its analyzer keeps its stemming cache from one writer to the next.
+    The lock is taken before the index is read (see internals.writer_under_lock). Our own schema
+    object is passed so its analyzer keeps its stemming cache from one writer to the next.
     """
-    lock = FileStorage(path).lock(f"{INDEX_NAME}_WRITELOCK")  # what ix.lock("WRITELOCK") takes
+    lock = writer_lock(path)
     if not try_for(lock.acquire, timeout=timeout, delay=0.02):
         raise LockError
     try:
-        writer = whoosh_index.open_dir(path, schema=schema).writer(_lk=False)
+        return writer_under_lock(whoosh_index.open_dir(path, schema=schema), lock)
     except BaseException:
         lock.release()
         raise
-    writer.writelock = lock  # commit() and cancel() release it
-    return writer
-
-
-def release(writer) -> None:
-    """Give up a writer whose commit failed, so its lock is not held until garbage collection."""
-    try:
-        writer.cancel()
-    except Exception:
-        lock = getattr(writer, "writelock", None)
-        with contextlib.suppress(Exception):
-            if lock is not None:
-                lock.release()
 
 
 def try_for(fn: Callable[[], bool], timeout: float, delay: float = 0.05) -> bool:
@@ -217,7 +197,7 @@ def generation_locked(path: str | None, timeout: float):
     lock = None
     if path is not None:
         try:
-            lock = FileStorage(path).lock(f"{INDEX_NAME}_WRITELOCK")
+            lock = writer_lock(path)
             # Writers hold it briefly; a long wait means a stuck process, build anyway.
             if not try_for(lock.acquire, timeout=timeout):
                 log.warning("search: building without the old index's writer lock")

@@ -12,14 +12,12 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from whoosh.automata.lev import levenshtein_automaton
-from whoosh.codec.base import Automata
 from whoosh.support.levenshtein import damerau_levenshtein
 
 from .analysis import HYPHENS, analyze, fold, variant_stems
+from .internals import leaves, terms_within
 from .lexicon import never_corrected
 from .schema import FIELD_WEIGHTS
-from .snapshot import leaves
 from .thesaurus import Thesaurus
 
 PREFIX_MIN = 3          # shorter prefixes are searched as words
@@ -292,10 +290,8 @@ def _closest(word: str, reader) -> str | None:
     # (educaton -> éducation) is common, so accented first letters are tried as well.
     candidates: set[str] = set()
     for first in _FIRST_LETTERS.get(fold(word[0]), word[0]):
-        # Built once for every segment (leaf.terms_within would build it again for each).
-        dfa = levenshtein_automaton(first + word[1:], maxdist, prefix=1).to_dfa()
-        for leaf, _ in leaves(reader):
-            candidates.update(Automata.find_matches(dfa, leaf.cursor("spell")))
+        segments = [leaf for leaf, _ in leaves(reader)]
+        candidates.update(terms_within(segments, "spell", first + word[1:], maxdist, prefix=1))
     folded = fold(word)
     ranked = []
     for candidate in candidates:

@@ -14,18 +14,19 @@ this data instead of Whoosh's collectors, which walk every matching document in 
 
 from __future__ import annotations
 
+import contextlib
 import math
 import threading
 from bisect import bisect_right
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from itertools import accumulate, islice
+from operator import itemgetter
 
-from whoosh.matching.wrappers import FilterMatcher
+from cachetools import LRUCache
 
 from . import bits
 from .facets import FACETS
+from .internals import position_decoder, read_postings
 from .schema import FIELD_WEIGHTS
 
 K1, B = 1.2, 0.75
@@ -35,33 +36,25 @@ SCORES_BUDGET = 600_000    # per generation, for terms and again for clauses
 EXCERPTS_BUDGET = 20_000   # highlighted excerpts per segment (some 300 bytes each)
 
 
-class LRU:
-    """A small thread-safe LRU mapping with a budget counted in entries' costs."""
+class SharedLRU:
+    """A thread-safe LRU cache with a budget counted in entries' costs (cachetools' LRUCache).
+
+    An entry costing more than the whole budget is not kept.
+    """
 
     def __init__(self, budget: int):
         self.budget = budget
-        self._data: OrderedDict = OrderedDict()
-        self._cost = 0
+        self._cache = LRUCache(maxsize=budget, getsizeof=itemgetter(1))
         self._lock = threading.Lock()
 
     def get(self, key):
         with self._lock:
-            item = self._data.get(key)
-            if item is not None:
-                self._data.move_to_end(key)
-                return item[0]
-            return None
+            item = self._cache.get(key)
+        return None if item is None else item[0]
 
     def put(self, key, value, cost: int = 1):
-        with self._lock:
-            old = self._data.pop(key, None)
-            if old is not None:
-                self._cost -= old[1]
-            self._data[key] = (value, cost)
-            self._cost += cost
-            while self._cost > self.budget and len(self._data) > 1:
-                _, (_, dropped) = self._data.popitem(last=False)
-                self._cost -= dropped
+        with self._lock, contextlib.suppress(ValueError):  # ValueError: over the whole budget
+            self._cache[key] = (value, cost)
         return value
 
 
@@ -77,13 +70,13 @@ class SegmentData:
         for name in FACETS:
             values = {}
             for value in leaf.lexicon(name):
-                values[value.decode("utf-8")] = bits.from_ids(_raw_ids(leaf, name, value))
+                values[value.decode("utf-8")] = bits.from_ids(read_postings(leaf, name, value)[0])
             self.facets[name] = values
         self.field_totals = {name: leaf.field_length(name) for name in FIELD_WEIGHTS}
         self._lengths: dict[str, list[int]] = {}
-        self._postings = LRU(budget=POSTINGS_BUDGET)
+        self._postings = SharedLRU(budget=POSTINGS_BUDGET)
         # (docnum in the segment, words) -> excerpt, "" for none: a document never changes.
-        self.excerpts = LRU(budget=EXCERPTS_BUDGET)
+        self.excerpts = SharedLRU(budget=EXCERPTS_BUDGET)
         self._lexicons: dict[str, dict[str, int]] = {}
         self._frequencies: dict[str, int] | None = None
 
@@ -127,7 +120,7 @@ class SegmentData:
         key = (field, term)
         found = self._postings.get(key)
         if found is None:
-            found = _read_postings(leaf, field, term)
+            found = read_postings(leaf, field, term)
             self._postings.put(key, found, cost=len(found[0]) + 1)
         return found
 
@@ -138,7 +131,7 @@ class SegmentData:
         key = ("values", field, term)
         found = self._postings.get(key)
         if found is None:
-            found = _read_postings(leaf, field, term, values=True)
+            found = read_postings(leaf, field, term, values=True)
             self._postings.put(key, found, cost=2 * len(found) + 1)
         return found
 
@@ -179,8 +172,8 @@ class Snapshot:
         self._orders: dict[str, list[int]] = {}
         self._docnums: dict[int, int] | None = None
         self._norms: dict[str, list[float]] = {}
-        self._terms = LRU(budget=SCORES_BUDGET)
-        self.clauses = LRU(budget=SCORES_BUDGET)
+        self._terms = SharedLRU(budget=SCORES_BUDGET)
+        self.clauses = SharedLRU(budget=SCORES_BUDGET)
 
     # --- order and lookup -------------------------------------------------------------------
 
@@ -298,7 +291,7 @@ class Snapshot:
                 local = (candidates >> offset) & ((1 << data.size) - 1)
                 if not local:
                     continue
-                decode = leaf.schema[field].format.decoder("positions")
+                decode = position_decoder(leaf, field)
                 values = [data.values(leaf, field, w) for w in words]
                 for d in bits.to_ids(local):
                     if _adjacent([decode(v[d]) for v in values]):
@@ -316,52 +309,3 @@ def _adjacent(positions: list[list[int]]) -> bool:
         if not starts:
             return False
     return True
-
-
-def leaves(reader) -> list:
-    """Return the (segment reader, docnum offset) pairs of a reader (none for an empty index)."""
-    return [(leaf, offset) for leaf, offset in reader.leaf_readers()
-            if leaf.segment() is not None]
-
-
-def _raw_ids(leaf, field: str, btext: bytes) -> list[int]:
-    return list(_read_postings(leaf, field, btext)[0])
-
-
-def _read_postings(leaf, field: str, text, values: bool = False):
-    """Read a posting list block by block (deleted documents included: Snapshot.live masks them).
-
-    Return (docnums, frequencies), or with values=True a dict docnum -> encoded value.
-    """
-    try:
-        matcher = leaf.postings(field, text)
-    except Exception:  # TermNotFound and friends: the term is not in this segment
-        return {} if values else ((), ())
-    if isinstance(matcher, FilterMatcher):  # the segment has deletions: read the raw list
-        matcher = matcher.child
-    ids: list[int] = []
-    data: list = []
-    # Whoosh 2.7's W3 block matcher decodes whole blocks; reading them directly is ~10x faster
-    # than one Python call per posting. Other matchers (short inlined lists) go one by one.
-    if hasattr(matcher, "_read_data") and hasattr(matcher, "_next_block"):
-        while matcher.is_active():
-            if matcher._data is None:
-                matcher._read_data()
-            # The block's ids are delta-encoded: accumulate() decodes them in C.
-            block = matcher._data[0] if matcher._byteids else accumulate(matcher._data[0])
-            ids.extend(islice(block, matcher._i, None))
-            if values:
-                if matcher._values is None:
-                    matcher._read_values()
-                data.extend(matcher._values[matcher._i:])
-            else:
-                if matcher._weights is None:
-                    matcher._read_weights()
-                data.extend(matcher._weights[matcher._i:])
-            matcher._next_block()
-    else:
-        while matcher.is_active():
-            ids.append(matcher.id())
-            data.append(matcher.value() if values else matcher.weight())
-            matcher.next()
-    return dict(zip(ids, data, strict=True)) if values else (ids, data)

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from ..extensions import db
 from ..models import Example, IndexOutbox, Partner, utcnow
-from .files import release
+from .internals import release
 from .schema import document
 from .store import IndexUnavailable, Store, WriterBusy
 

@@ -19,7 +19,7 @@ from playwright.sync_api import Page, Response
 from catalogue.extensions import db
 from catalogue.models import Example
 
-from .conftest import (
+from .helpers import (
     ARTIFACTS,
     NODE_MODULES,
     PAGE_BUDGET,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import ROOT
+from .helpers import ROOT
 from .test_audit import AXE, RUN_AXE, WCAG_TAGS
 
 pytestmark = pytest.mark.browser

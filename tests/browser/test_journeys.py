@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from .conftest import PAGE_BUDGET
+from .helpers import PAGE_BUDGET
 
 pytestmark = pytest.mark.browser
 

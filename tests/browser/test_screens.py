@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import ARTIFACTS, LiveServer
+from .helpers import ARTIFACTS, LiveServer
 
 pytestmark = pytest.mark.browser
 

@@ -1,56 +1,24 @@
-"""Fixtures and helpers of the search tests; test modules import the fixtures they use."""
+"""Helpers of the search tests (their fixtures, `search_app` and `add`, are in conftest.py)."""
 
 from __future__ import annotations
 
-import copy
 import os
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from conftest import settings_for
-from flask_migrate import upgrade
+from helpers import neutral
 from werkzeug.datastructures import MultiDict
 
-from catalogue import create_app, search
+from catalogue import search
 from catalogue.extensions import db
+from catalogue.importing import add_examples, validate_all
 from catalogue.models import Example, IndexOutbox
-from catalogue.records import add_examples, validate_all
 
-# A record whose words stay out of the way of the queries under test.
-NEUTRAL = {
-    "title": "Fiche",
-    "summary": "Résumé bref.",
-    "description": "Texte.",
-    "results": "Bilan.",
-    "lessons": "Leçons.",
-    "resources": "",
-    "transferability": "",
-    "objectives": ["equilibrer"],
-    "scale": "local",
-    "regions": [],
-    "departements": [],
-    "locality": "",
-    "partners": [
-        {"name": "Alpha", "kind": "autre", "role": ""},
-        {"name": "Omega", "kind": "autre", "role": ""},
-    ],
-    "themes": [],
-    "odd": [],
-    "start_year": 2018,
-    "status": "en-cours",
-    "website": "",
-}
-
-
-def neutral(**overrides) -> dict:
-    """Return a valid import record made of neutral words, with fields overridden."""
-    data = copy.deepcopy(NEUTRAL)
-    data.update(overrides)
-    return data
+__all__ = ["add_records", "find", "immutable", "neutral", "outbox_rows", "published_ids"]
 
 
 def add_records(records: list[dict], state: str = "published") -> list[int]:
@@ -76,31 +44,6 @@ def outbox_rows() -> int:
 
 def published_ids() -> set[int]:
     return set(db.session.scalars(sa.select(Example.id).where(Example.state == "published")))
-
-
-def new_app(tmp_path: Path, **overrides):
-    """Create an app whose database and index live under tmp_path (the schema upgraded)."""
-    app = create_app(settings_for(tmp_path, **overrides))
-    with app.app_context():
-        upgrade(directory=app.extensions["migrate"].directory)
-    return app
-
-
-@pytest.fixture
-def search_app(app) -> Iterator:
-    """The conftest app, with an app context pushed for the test."""
-    with app.app_context():
-        yield app
-
-
-@pytest.fixture
-def add(search_app) -> Callable[..., int]:
-    """Return a factory adding one example made of neutral words; returns its id."""
-
-    def make(state: str = "published", **overrides) -> int:
-        return add_records([neutral(**overrides)], state=state)[0]
-
-    return make
 
 
 @contextmanager

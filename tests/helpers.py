@@ -1,59 +1,171 @@
-"""Helpers for the contribution, moderation and account tests: form data, scraping, SMTP."""
+"""Helpers shared by the test files: app settings, the base record and its variants, page
+scraping, mail and SMTP. Test files import them from here; conftest.py holds only fixtures."""
 
 from __future__ import annotations
 
+import copy
+import os
 import re
 import socketserver
 import threading
+import uuid
 from email import message_from_bytes
 from email.message import EmailMessage, Message
 from html import unescape
+from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
+from flask import Flask
+from flask_migrate import upgrade
 
+from catalogue import create_app
 from catalogue.extensions import db
 from catalogue.models import Example, ModerationEvent
 
 PASSWORD = "correct horse battery"
 
+# Set by scripts/with-postgres.sh (`make test-postgres`): every app gets a fresh PostgreSQL database.
+POSTGRES_URL = os.environ.get("CATALOGUE_TEST_POSTGRES_URL", "")
+
+
+def new_database_url(tmp_path: Path) -> str:
+    """Return the URL of an empty database for one test: SQLite under tmp_path, or PostgreSQL."""
+    if not POSTGRES_URL:
+        return f"sqlite:///{tmp_path / 'catalogue.sqlite'}"
+    name = f"test_{uuid.uuid4().hex[:16]}"
+    engine = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return sa.make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+
+
+def settings_for(tmp_path: Path, **overrides) -> dict:
+    """Return the settings of a test app whose data lives under tmp_path."""
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "INDEX_DIR": str(tmp_path / "index"),
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "SERVER_NAME": None,
+        # The test client's host: links in mails name the site the tests talk to.
+        "BASE_URL": "http://localhost",
+    }
+    if "DATABASE_URL" not in overrides:  # a PostgreSQL database is only made when needed
+        config["DATABASE_URL"] = new_database_url(tmp_path)
+    if POSTGRES_URL:
+        # No pool: a connection closes when returned, none is left open for the GC to find.
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {"poolclass": sa.pool.NullPool}
+    config.update(overrides)
+    return config
+
+
+def build_app(home: Path, *, migrate: bool = True, **overrides) -> Flask:
+    """Create a real app whose instance folder, SQLite file and index live under `home`, its
+    schema upgraded unless `migrate` is false. Tests use the `make_app` fixture, which closes
+    the apps it made; module- and session-scoped fixtures call this and `close_app`."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CATALOGUE_INSTANCE_PATH", str(home / "instance"))
+        app = create_app(settings_for(home, **overrides))
+    if migrate:
+        with app.app_context():
+            upgrade(directory=app.extensions["migrate"].directory)
+    return app
+
+
+def close_app(app: Flask) -> None:
+    """Close an app's database connections (PostgreSQL counts them; SQLite files stay open)."""
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+# --- Records ---------------------------------------------------------------------------------
+# One valid example; every other record of the tests is a variant of it.
+
+BASE_RECORD = {
+    "title": "Un potager partagé entre une école et une maison de retraite",
+    "summary": "Des élèves et des résidents cultivent ensemble un jardin, soutenus par la commune.",
+    "description": "La commune prête un terrain ; une association anime les ateliers chaque semaine.",
+    "results": "Quarante élèves et quinze résidents participent ; deux tonnes de légumes récoltées.",
+    "lessons": "Un animateur stable et un calendrier partagé font la réussite du projet.",
+    "resources": "",
+    "transferability": "",
+    "objectives": ["co-construire"],
+    "scale": "local",
+    "regions": ["53"],
+    "departements": ["35"],
+    "locality": "Rennes",
+    "partners": [
+        {"name": "Les Jardins du Thabor", "kind": "association", "role": "Anime les ateliers."},
+        {"name": "Ville de Rennes", "kind": "collectivite", "role": "Prête le terrain."},
+    ],
+    "themes": ["alimentation-agriculture"],
+    "odd": [2, 17],
+    "start_year": 2019,
+    "status": "en-cours",
+    "website": "",
+}
+
+
+def record(**overrides) -> dict:
+    """Return a valid import record (the base record), with fields overridden."""
+    data = copy.deepcopy(BASE_RECORD)
+    data.update(overrides)
+    return data
+
+
+# The base record with its words taken out of the way of the search queries under test.
+NEUTRAL_FIELDS = {
+    "title": "Fiche",
+    "summary": "Résumé bref.",
+    "description": "Texte.",
+    "results": "Bilan.",
+    "lessons": "Leçons.",
+    "objectives": ["equilibrer"],
+    "regions": [],
+    "departements": [],
+    "locality": "",
+    "partners": [
+        {"name": "Alpha", "kind": "autre", "role": ""},
+        {"name": "Omega", "kind": "autre", "role": ""},
+    ],
+    "themes": [],
+    "odd": [],
+    "start_year": 2018,
+}
+
+
+def neutral(**overrides) -> dict:
+    """Return a valid import record made of neutral words, with fields overridden."""
+    return record(**{**copy.deepcopy(NEUTRAL_FIELDS), **overrides})
+
 
 def form_data(**overrides) -> dict:
-    """Return the POST data of a valid submission; a value of None drops the field."""
-    data = {
-        "title": "Un potager partagé entre une école et une maison de retraite",
-        "summary": "Des élèves et des résidents cultivent ensemble un jardin, avec la commune.",
-        "description": "La commune prête un terrain ; une association anime les ateliers.",
-        "results": "Quarante élèves et quinze résidents participent chaque semaine.",
-        "lessons": "Un animateur stable et un calendrier partagé font la réussite du projet.",
-        "resources": "",
-        "transferability": "",
-        "objectives": ["co-construire"],
-        "scale": "local",
-        "regions": ["53"],
-        "departements": ["35"],
-        "locality": "Rennes",
-        "partners-0-name": "Les Jardins du Thabor",
-        "partners-0-kind": "association",
-        "partners-0-role": "Anime les ateliers.",
-        "partners-1-name": "Ville de Rennes",
-        "partners-1-kind": "collectivite",
-        "partners-1-role": "Prête le terrain.",
-        "partners-2-name": "",
-        "partners-2-kind": "",
-        "partners-2-role": "",
-        "themes": ["alimentation-agriculture"],
-        "odd": ["2", "17"],
-        "start_year": "2019",
-        "status": "en-cours",
-        "website": "https://jardins.example.org/",
-        "contact": "",
-        "submitter_name": "Camille Martin",
-        "submitter_email": "camille@example.org",
-        "submitter_organisation": "Les Jardins du Thabor",
-        "terms": "y",
-    }
+    """Return the POST data of a valid submission of the base record (a contributor's form:
+    partner rows, strings, a website, the submitter and the terms); a value of None drops the
+    field."""
+    base = record(website="https://jardins.example.org/")
+    data = {name: value for name, value in base.items() if name not in ("partners", "odd")}
+    partners = base["partners"] + [{"name": "", "kind": "", "role": ""}]
+    for i, partner in enumerate(partners):
+        for name, value in partner.items():
+            data[f"partners-{i}-{name}"] = value
+    data.update(
+        odd=[str(n) for n in base["odd"]],
+        start_year=str(base["start_year"]),
+        contact="",
+        submitter_name="Camille Martin",
+        submitter_email="camille@example.org",
+        submitter_organisation="Les Jardins du Thabor",
+        terms="y",
+    )
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
+
+
 
 
 def hidden(html: str, name: str) -> str:

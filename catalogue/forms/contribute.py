@@ -1,0 +1,37 @@
+"""Contributors' form: the example form with the publication terms and a trap for robots."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, StringField
+from wtforms.validators import DataRequired, Length
+from wtforms.widgets import HiddenInput
+
+from .example import ExampleForm
+
+
+class SubmissionForm(ExampleForm):
+    """The public form: an example plus the publication terms, with a trap for robots."""
+
+    terms = BooleanField(
+        _l("J’accepte les conditions de publication"),
+        validators=[
+            DataRequired(_l("Acceptez les conditions de publication pour envoyer l’exemple."))
+        ],
+        description=_l(
+            "Après relecture, l’exemple peut être publié dans le catalogue et repris "
+            "librement avec ses données ouvertes ; la modération peut le corriger ou "
+            "l’abréger. Vos coordonnées, elles, restent privées."
+        ),
+    )
+    # The honeypot: hidden from people (CSS and aria-hidden), filled by robots.
+    homepage = StringField(
+        _l("Ne pas remplir ce champ"), render_kw={"tabindex": "-1", "autocomplete": "off"}
+    )
+    # A key given with the empty form: the same form sent twice (double click, back button)
+    # makes one example.
+    once = StringField(widget=HiddenInput(), validators=[Length(max=64)])
+
+    @property
+    def is_spam(self) -> bool:
+        return bool((self.homepage.data or "").strip())

@@ -1,0 +1,144 @@
+"""Importing examples: reading files, refusing a batch with any invalid record, adding them."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from slugify import slugify
+
+from .csvformat import read_csv
+from .extensions import db
+from .models import Example, ModerationEvent, User, utcnow
+from .validation import LIST_FIELDS, PRIVATE_TEXT, TEXT_FIELDS, Issue, clean_record
+from .workflow import transition
+
+
+@dataclass
+class Problem:
+    """One reason a record of a file was refused: its position, and the issue, in French."""
+
+    position: int
+    issue: Issue
+
+    def __str__(self) -> str:
+        return f"enregistrement {self.position} : {self.issue}"
+
+
+class ImportRefused(Exception):
+    """At least one record is invalid: nothing was imported."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(f"{len(problems)} problème(s)")
+        self.problems = problems
+
+
+def read_records(path: Path) -> list[tuple[int, Any]]:
+    """Read a JSON array or JSON Lines file; return (position, record) pairs.
+
+    Raise ValueError with a French message when the file itself cannot be read.
+    """
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ValueError(f"fichier introuvable : {path}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValueError(f"lecture impossible de {path} : {exc}") from None
+    if path.suffix.lower() == ".csv":
+        return read_csv(text)
+    stripped = text.lstrip()
+    if stripped.startswith("["):
+        try:
+            records = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"JSON invalide, ligne {exc.lineno} colonne {exc.colno} : {exc.msg}") from None
+        return list(enumerate(records, start=1))
+    result = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            try:
+                result.append((number, json.loads(line)))
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"ligne {number} : JSON invalide ({exc.msg})") from None
+    if not result and not stripped:
+        raise ValueError(f"fichier vide : {path}")
+    return result
+
+
+def validate_all(records: list[tuple[int, Any]]) -> list[tuple[int, dict]]:
+    """Clean every record; raise ImportRefused listing every problem if any is invalid."""
+    cleaned, problems = [], []
+    for position, raw in records:
+        data, errors = clean_record(raw)
+        problems.extend(Problem(position, e) for e in errors)
+        cleaned.append((position, data))
+    if problems:
+        raise ImportRefused(problems)
+    return cleaned
+
+
+def add_examples(cleaned: list[tuple[int, dict]], *, state: str | None = None) -> list[Example]:
+    """Create the examples in the session (the caller commits) and journal their arrival."""
+    users = {u.email: u for u in db.session.scalars(sa.select(User))}
+    taken = set(db.session.scalars(sa.select(Example.slug)))
+    examples = []
+    for _, data in cleaned:
+        example = Example()
+        apply_public_fields(example, data)
+        example.contact_public = data.get("contact_public", False)
+        for name in PRIVATE_TEXT:
+            setattr(example, name, data.get(name, ""))
+        example.slug = unique_slug(data.get("slug") or data["title"], taken)
+        taken.add(example.slug)
+        example.follow_token_hash = data.get("follow_token_hash")
+        example.language = data.get("language") or "fr"
+        example.published_at = data.get("published_at")
+        if data.get("created_at"):
+            example.created_at = data["created_at"]
+        if "history" in data:  # a backup: restore the journal and the state as they were
+            example.state = state or data["state"] or "published"
+            for entry in data["history"]:
+                example.events.append(ModerationEvent(
+                    action=entry["action"], actor=users.get(entry["actor"] or ""),
+                    from_state=entry["from_state"], to_state=entry["to_state"],
+                    comment=entry["comment"], snapshot=entry["snapshot"],
+                    created_at=entry["created_at"] or utcnow(),
+                ))
+        else:
+            target = state or data.get("state") or "published"
+            comment = data["moderation_comment"] if target in ("changes_requested", "rejected") else ""
+            transition(example, "import", to_state=target, comment=comment)
+        if data.get("updated_at"):
+            example.updated_at = data["updated_at"]
+        db.session.add(example)
+        examples.append(example)
+    return examples
+
+
+def apply_public_fields(example: Example, data: dict) -> None:
+    """Copy the public fields of a cleaned record onto an example."""
+    for name in (*TEXT_FIELDS, "locality", "scale", "start_year", "status", "website"):
+        setattr(example, name, data.get(name) if name == "start_year" else data.get(name, ""))
+    for name in LIST_FIELDS:
+        setattr(example, name, list(data.get(name, [])))
+    example.set_partners(data.get("partners", []))
+
+
+def apply_record(example: Example, data: dict) -> None:
+    """Copy a cleaned record, public and private fields, onto an example."""
+    apply_public_fields(example, data)
+    for name in PRIVATE_TEXT:
+        setattr(example, name, data.get(name, ""))
+    example.contact_public = bool(data.get("contact_public")) and bool(example.contact)
+
+
+def unique_slug(text: str, taken: set[str]) -> str:
+    """Return a URL slug for the text, numbered when already taken."""
+    base = slugify(text, max_length=80, word_boundary=True) or "exemple"
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug

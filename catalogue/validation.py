@@ -1,0 +1,315 @@
+"""The rules of an example record (the import format), shared by every entry path.
+
+Pure: no database, no request. `clean_record` returns the normalised record and its problems.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from . import taxonomy
+from .i18n import LANGUAGES
+from .limits import (
+    EMAIL_MAX,
+    LOCALITY_MAX,
+    NAME_MAX,
+    PARTNER_NAME_MAX,
+    PARTNER_ROLE_MAX,
+    PARTNERS_MAX,
+    PARTNERS_MIN,
+    SUMMARY_MAX,
+    TEXT_MAX,
+    TITLE_MAX,
+    URL_MAX,
+)
+
+# Public text fields and their limits, in the order of the import format.
+TEXT_FIELDS: dict[str, int] = {
+    "title": TITLE_MAX,
+    "summary": SUMMARY_MAX,
+    "description": TEXT_MAX,
+    "results": TEXT_MAX,
+    "lessons": TEXT_MAX,
+    "resources": TEXT_MAX,
+    "transferability": TEXT_MAX,
+}
+REQUIRED_TEXT = ("title", "summary", "description", "results", "lessons")
+# Texts that keep their line breaks (paragraphs, light Markdown); the others are single lines.
+LONG_TEXT = ("summary", "description", "results", "lessons", "resources", "transferability")
+LIST_FIELDS: dict[str, taxonomy.Vocabulary] = {
+    "objectives": taxonomy.OBJECTIVES,
+    "regions": taxonomy.REGIONS,
+    "departements": taxonomy.DEPARTEMENTS,
+    "themes": taxonomy.THEMES,
+    "odd": taxonomy.ODD,
+}
+PUBLIC_FIELDS = (
+    *TEXT_FIELDS, "objectives", "scale", "regions", "departements", "locality", "partners",
+    "themes", "odd", "start_year", "status", "website",
+)
+# Private fields and bookkeeping, present in backups made by `export`.
+PRIVATE_TEXT: dict[str, int] = {
+    "contact": NAME_MAX,
+    "submitter_name": NAME_MAX,
+    "submitter_email": EMAIL_MAX,
+    "submitter_organisation": NAME_MAX,
+}
+BACKUP_FIELDS = (
+    "slug", "state", "created_at", "updated_at", "published_at", "contact", "contact_public",
+    *PRIVATE_TEXT, "follow_token_hash", "language", "history",
+)
+# Accepted on import only: a moderator's comment for a demo example waiting in a state.
+IMPORT_ONLY_FIELDS = ("moderation_comment",)
+FIRST_YEAR = 1950
+
+FIELD_LABELS = {
+    "title": "titre", "summary": "résumé", "description": "description", "results": "résultats",
+    "lessons": "enseignements", "resources": "moyens mobilisés",
+    "transferability": "conditions de transfert", "objectives": "objectifs", "scale": "échelle",
+    "regions": "régions", "departements": "départements", "locality": "localité",
+    "partners": "partenaires", "themes": "thématiques", "odd": "ODD",
+    "start_year": "année de lancement", "status": "statut", "website": "site web",
+}
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def clean_text(value: str) -> str:
+    """Normalise a text: NFC, Unix newlines, no control or bidi characters, trimmed."""
+    value = unicodedata.normalize("NFC", value).replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", value).strip()
+
+
+def one_line(value: str) -> str:
+    """Normalise a single-line text: clean_text, then every run of white space made one space."""
+    return " ".join(clean_text(value).split())
+
+
+def first_year_max() -> int:
+    return datetime.now(UTC).year + 1
+
+
+def is_web_url(value: str) -> bool:
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in value
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem of a record: the field it is about, and what is wrong, in French.
+
+    `field` is a key of the record ("title"), a partner or one of its keys ("partners.2",
+    "partners.2.kind"), or None for the record as a whole. As text, the message follows the
+    field's French name (« titre : obligatoire ») unless `named` is False (it names it itself).
+    """
+
+    field: str | None
+    message: str
+    named: bool = True
+
+    @property
+    def partner(self) -> tuple[int, str] | None:
+        """Return (1-based position, key or "") when the issue is about one partner."""
+        if self.field and self.field.startswith("partners."):
+            _, position, *key = self.field.split(".")
+            return int(position), key[0] if key else ""
+        return None
+
+    def __str__(self) -> str:
+        if self.field is None or not self.named:
+            return self.message
+        partner = self.partner
+        name = f"partenaire {partner[0]}" if partner else FIELD_LABELS.get(self.field, self.field)
+        return f"{name} : {self.message}"
+
+
+def clean_record(raw: Any) -> tuple[dict, list[Issue]]:
+    """Check one record of the import format; return its normalised data and the problems."""
+    if not isinstance(raw, dict):
+        return {}, [Issue(None, "un objet JSON est attendu")]
+    problems: list[Issue] = []
+    allowed = set(PUBLIC_FIELDS) | set(BACKUP_FIELDS) | set(IMPORT_ONLY_FIELDS)
+    for key in sorted(set(raw) - allowed, key=str):
+        problems.append(Issue(None, f"champ inconnu « {key} »"))
+    data: dict[str, Any] = {}
+
+    for name, limit in {**TEXT_FIELDS, "locality": LOCALITY_MAX, **PRIVATE_TEXT}.items():
+        value = raw.get(name)
+        if value is None:
+            value = ""
+        if not isinstance(value, str):
+            problems.append(Issue(name, "un texte est attendu"))
+            continue
+        value = clean_text(value) if name in LONG_TEXT else one_line(value)
+        if name in REQUIRED_TEXT and not value:
+            problems.append(Issue(name, "obligatoire"))
+        elif len(value) > limit:
+            problems.append(Issue(name, f"{len(value)} caractères, {limit} au plus"))
+        data[name] = value
+
+    for name, vocabulary in LIST_FIELDS.items():
+        value = raw.get(name)
+        if value is None:
+            value = []
+        if not isinstance(value, list):
+            problems.append(Issue(name, "une liste est attendue"))
+            continue
+        unknown = [v for v in value if v not in vocabulary or isinstance(v, bool)]
+        if unknown:
+            problems.append(Issue(name, f"code(s) inconnu(s) {', '.join(map(str, unknown))}"))
+            continue
+        data[name] = list(dict.fromkeys(value))  # order kept, duplicates dropped
+    if "objectives" in data and not 1 <= len(data["objectives"]) <= 4:
+        problems.append(Issue("objectives", "entre un et quatre"))
+    if "regions" in data and "departements" in data:
+        regions = data["regions"]
+        outside = [d for d in data["departements"] if regions and taxonomy.region_of(d) not in regions]
+        if outside:
+            problems.append(Issue("departements", "départements hors des régions choisies : " + ", ".join(
+                f"{d} ({taxonomy.DEPARTEMENTS.label(d)})" for d in outside), named=False))
+        data["regions"] = implied_regions(regions, data["departements"])
+
+    scale = raw.get("scale")
+    if scale not in taxonomy.SCALES or not isinstance(scale, str):
+        problems.append(Issue("scale", f"obligatoire, parmi {', '.join(taxonomy.SCALES.codes)}"))
+    else:
+        data["scale"] = scale
+    status = raw.get("status") or "en-cours"
+    if status not in taxonomy.STATUSES or not isinstance(status, str):
+        problems.append(Issue("status", f"parmi {', '.join(taxonomy.STATUSES.codes)}"))
+    else:
+        data["status"] = status
+
+    year = raw.get("start_year")
+    if year in (None, ""):
+        data["start_year"] = None
+    elif not isinstance(year, int) or isinstance(year, bool):
+        problems.append(Issue("start_year", "un nombre entier est attendu"))
+    elif not FIRST_YEAR <= year <= first_year_max():
+        problems.append(Issue("start_year", f"entre {FIRST_YEAR} et {first_year_max()}"))
+    else:
+        data["start_year"] = year
+
+    website = raw.get("website") or ""
+    if not isinstance(website, str):
+        problems.append(Issue("website", "un texte est attendu"))
+    else:
+        website = clean_text(website)
+        if website and (not is_web_url(website) or len(website) > URL_MAX):
+            problems.append(Issue("website", "une adresse http:// ou https:// est attendue"))
+        data["website"] = website
+
+    partners, partner_problems = clean_partners(raw.get("partners"))
+    problems.extend(partner_problems)
+    data["partners"] = partners
+
+    problems.extend(_clean_bookkeeping(raw, data))
+    return data, problems
+
+
+def clean_partners(value: Any) -> tuple[list[dict], list[Issue]]:
+    """Check a list of partners given as objects with name, kind and role."""
+    if not isinstance(value, list):
+        return [], [Issue("partners", f"une liste de {PARTNERS_MIN} à {PARTNERS_MAX} est attendue")]
+    problems: list[Issue] = []
+    partners: list[dict] = []
+    for i, item in enumerate(value, start=1):
+        if not isinstance(item, dict):
+            problems.append(Issue(f"partners.{i}", "un objet est attendu"))
+            continue
+        name, kind, role = (item.get(k) if item.get(k) is not None else "" for k in ("name", "kind", "role"))
+        if not all(isinstance(v, str) for v in (name, kind, role)):
+            problems.append(Issue(f"partners.{i}", "nom, type et rôle sont des textes"))
+            continue
+        name, role = one_line(name), one_line(role)
+        if not name:
+            problems.append(Issue(f"partners.{i}.name", "nom obligatoire"))
+        elif len(name) > PARTNER_NAME_MAX:
+            problems.append(Issue(f"partners.{i}.name",
+                                  f"nom de {len(name)} caractères, {PARTNER_NAME_MAX} au plus"))
+        if kind not in taxonomy.PARTNER_KINDS:
+            problems.append(Issue(f"partners.{i}.kind", f"type inconnu « {kind} »"))
+        if len(role) > PARTNER_ROLE_MAX:
+            problems.append(Issue(f"partners.{i}.role",
+                                  f"rôle de {len(role)} caractères, {PARTNER_ROLE_MAX} au plus"))
+        partners.append({"name": name, "kind": kind, "role": role})
+    if not PARTNERS_MIN <= len(value) <= PARTNERS_MAX:
+        problems.append(Issue("partners", f"entre {PARTNERS_MIN} et {PARTNERS_MAX} ({len(value)} donnés)"))
+    return partners, problems
+
+
+def implied_regions(regions: Iterable[str], departements: Iterable[str]) -> list[str]:
+    """Return the régions with those of the départements added (a département implies its région)."""
+    result = list(dict.fromkeys(regions))
+    for code in departements:
+        region = taxonomy.region_of(code)
+        if region not in result:
+            result.append(region)
+    return result
+
+
+def _clean_bookkeeping(raw: dict, data: dict) -> list[Issue]:
+    """Check the fields a backup carries besides the public ones (all optional)."""
+    problems: list[Issue] = []
+    state = raw.get("state")
+    if state is not None and (not isinstance(state, str) or state not in taxonomy.STATES):
+        problems.append(Issue("state", f"état inconnu « {state} »", named=False))
+    data["state"] = state
+    comment = raw.get("moderation_comment") or ""
+    if not isinstance(comment, str):
+        problems.append(Issue("moderation_comment", "un texte est attendu"))
+    else:
+        data["moderation_comment"] = clean_text(comment)
+    for name in ("created_at", "updated_at", "published_at"):
+        data[name] = _parse_time(raw.get(name), problems, name)
+    data["slug"] = raw.get("slug") if isinstance(raw.get("slug"), str) else None
+    data["contact_public"] = bool(raw.get("contact_public", False))
+    token = raw.get("follow_token_hash")
+    data["follow_token_hash"] = token if isinstance(token, str) and token else None
+    language = raw.get("language", "fr")
+    if not isinstance(language, str) or language not in LANGUAGES:
+        problems.append(Issue("language", f"langue inconnue « {language} »", named=False))
+        language = "fr"
+    data["language"] = language
+    if "history" not in raw:
+        return problems
+    history = raw.get("history") or []
+    if not isinstance(history, list) or not all(isinstance(h, dict) for h in history):
+        problems.append(Issue("history", "une liste d’objets est attendue"))
+        history = []
+    events = []
+    for entry in history:
+        events.append({
+            "action": str(entry.get("action", "")),
+            "actor": entry.get("actor") if isinstance(entry.get("actor"), str) else None,
+            "from_state": entry.get("from_state"),
+            "to_state": str(entry.get("to_state", "")),
+            "comment": str(entry.get("comment") or ""),
+            "snapshot": entry.get("snapshot") if isinstance(entry.get("snapshot"), dict) else None,
+            "created_at": _parse_time(entry.get("created_at"), problems, "history.created_at"),
+        })
+    data["history"] = events
+    return problems
+
+
+def _parse_time(value: Any, problems: list[Issue], name: str) -> datetime | None:
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str):
+        problems.append(Issue(name, "une date ISO 8601 est attendue"))
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        problems.append(Issue(name, f"date invalide « {value[:40]} »"))
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
