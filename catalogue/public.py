@@ -8,6 +8,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, g, make_response, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy.orm import selectinload
@@ -117,7 +118,7 @@ def chips(results: search.SearchResults) -> list[Link]:
     labels = {(name, v.value): v.label for name, values in results.facets.items() for v in values}
     translations = i18n.translations()
     return [
-        Link(gettext("%(facet)s : %(value)s", facet=FACET_LABELS[name],
+        Link(gettext("%(facet)s : %(value)s", facet=search.FACET_LABELS[name],
                      value=translations.ugettext(labels.get((name, value), value))),
              url_with(toggle=(name, value)) + RESULTS_ANCHOR)
         for name, values in results.request.filters.items() for value in values
