@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 from werkzeug.routing import BaseConverter
 
@@ -114,6 +115,18 @@ def current_ids() -> list[int]:
     return g.selection_ids
 
 
+def shown_ids() -> list[int]:
+    """Return the selection for the page's header and buttons: none when the database fails.
+
+    Every page shows it, the "database unavailable" page too, which must still render.
+    """
+    try:
+        return current_ids()
+    except SQLAlchemyError:
+        db.session.rollback()
+        return []
+
+
 def _saved(ids: list[int], target: str):
     """Redirect to target, keeping ids as the visitor's selection (the cookie goes when empty)."""
     response = redirect(target, code=303)
@@ -141,7 +154,7 @@ def _published_or_404(example_id: int) -> Example:
 
 @bp.app_context_processor
 def _selection_globals() -> dict:
-    return {"selection_ids": current_ids}
+    return {"selection_ids": shown_ids}
 
 
 # --- pages ------------------------------------------------------------------------------------

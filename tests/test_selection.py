@@ -287,3 +287,18 @@ def test_pdf_reads_only_the_static_folder(app):
         with pytest.raises(BlockingIOError):
             server.accept()
     assert "Texte" in pdf_text(body)
+
+
+def test_unreachable_database_with_a_selection_answers_503(tmp_path, monkeypatch):
+    from helpers import settings_for
+    from live import free_port
+
+    from catalogue import create_app
+
+    monkeypatch.setenv("CATALOGUE_INSTANCE_PATH", str(tmp_path / "instance"))
+    url = f"postgresql+psycopg://nobody@127.0.0.1:{free_port()}/catalogue?connect_timeout=2"
+    client = create_app(settings_for(tmp_path, DATABASE_URL=url)).test_client(use_cookies=False)
+    for path in ("/", "/selection/"):
+        response = client.get(path, headers={"Cookie": f"{selection.COOKIE}=1-2"})
+        assert response.status_code == 503, path
+        assert "Service momentanément indisponible" in response.text

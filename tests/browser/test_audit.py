@@ -57,6 +57,22 @@ def _form_with_errors(page: Page, server: LiveServer) -> Response | None:
     return navigation.value
 
 
+def _selection_of_two(page: Page, server: LiveServer) -> Response | None:
+    """Add two examples from the catalogue's cards, then open « Ma sélection »."""
+    page.goto("/exemples/")
+    for n in range(2):
+        with page.expect_navigation():
+            page.locator(".example-card .selection-toggle button").nth(n).click()
+    return page.goto("/selection/")
+
+
+def _selection_ids(server: LiveServer) -> str:
+    with server.app.app_context():
+        ids = db.session.scalars(sa.select(Example.id).where(Example.state == "published")
+                                 .order_by(Example.id).limit(3)).all()
+    return "-".join(str(i) for i in ids)
+
+
 Visit = Callable[[Page, LiveServer], "Response | None"]
 
 
@@ -80,7 +96,13 @@ PUBLIC_PAGES: dict[str, Visit] = {
     "cadre-chiffres": goto("/cadre/chiffres"),
     "cadre-ressources": goto("/cadre/ressources"),
     "observatoire": goto("/observatoire/?objectif=innover"),
+    "integrer": goto("/integrer/?region=84&objectif=innover"),
+    "integrer-liste": goto("/integrer/liste?region=84&nombre=5"),
     "connexion": goto("/connexion"),
+    "selection-vide": goto("/selection/"),
+    "selection": _selection_of_two,
+    "selection-partagee": goto(lambda s: f"/selection/{_selection_ids(s)}"),
+    "selection-vider": goto("/selection/vider"),
     "introuvable": goto("/exemples/cet-exemple-n-existe-pas"),
 }
 MODERATOR_PAGES: dict[str, Visit] = {
