@@ -39,6 +39,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         auth,
         cli,
         contribute,
+        embed,
         exports,
         extensions,
         moderation,
@@ -53,7 +54,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     search.init_app(app)
     views.init_app(app)  # before any blueprint: its URL converter serves their rules
     for audience in (public, contribute, auth, moderation, api, exports, alerts, observatory,
-                     selection):
+                     selection, embed):
         app.register_blueprint(audience.bp)
     cli.init_app(app)
     return app

@@ -61,17 +61,6 @@ def search_of(query: str) -> search.SearchRequest:
     return req
 
 
-def criteria(req: search.SearchRequest) -> list[tuple[str, str]]:
-    """Describe a search in the current language: (what, value) pairs."""
-    found = [(gettext("Mots"), gettext("« %(q)s »", q=req.q))] if req.q else []
-    for name, values in req.active_filters().items():
-        found.append((
-            str(search.FACET_LABELS.get(name, name)),
-            ", ".join(gettext(search.label_of(name, v)) for v in values),
-        ))
-    return found
-
-
 def search_url(alert: Alert) -> str:
     params = MultiDict(parse_qsl(alert.query))
     return mail.absolute_url("public.catalogue", **params.to_dict(flat=False), tri="recent")
@@ -141,11 +130,11 @@ def new():
             token = link_token(alert)
             mail.send(alert.email, gettext("Confirmez votre alerte du Catalogue des alliances"),
                       "alert_confirm", confirm_url=mail.absolute_url("alerts.confirm", token=token),
-                      unsubscribe_url=unsubscribe_url(token), criteria=criteria(req),
+                      unsubscribe_url=unsubscribe_url(token), criteria=search.describe(req),
                       days=PENDING_DAYS)
         return redirect(url_for("alerts.sent"), code=303)
     return _private(render_template(
-        "alerts/new.html", form=form, criteria=criteria(req), query=saved_query(req)))
+        "alerts/new.html", form=form, criteria=search.describe(req), query=saved_query(req)))
 
 
 def subscribe(email: str, query: str) -> Alert | None:
@@ -215,7 +204,7 @@ def confirm(token: str):
         return redirect(url_for("alerts.confirm", token=token), code=303)
     return _private(render_template(
         "alerts/confirm.html", alert=alert, token=token, search_url=search_url(alert),
-        criteria=criteria(search_of(alert.query)),
+        criteria=search.describe(search_of(alert.query)),
     ))
 
 
@@ -242,7 +231,7 @@ def unsubscribe(token: str):
     )
     return _private(render_template(
         "alerts/unsubscribe.html", alert=alert, token=token, others=others,
-        criteria=criteria(search_of(alert.query)),
+        criteria=search.describe(search_of(alert.query)),
     ))
 
 
@@ -304,7 +293,7 @@ def _send_digest(alert: Alert, examples: list[Example]) -> bool:
         alert.email, subject, "alert_digest",
         examples=[(e, mail.absolute_url("public.example", slug=e.slug))
                   for e in examples[:DIGEST_MAX]],
-        more=max(0, count - DIGEST_MAX), count=count, criteria=criteria(search_of(alert.query)),
+        more=max(0, count - DIGEST_MAX), count=count, criteria=search.describe(search_of(alert.query)),
         search_url=search_url(alert), unsubscribe_url=unsubscribe_url(token),
     )
 

@@ -166,7 +166,10 @@ def _security_headers(response):
         "form-action 'self'; frame-ancestors 'none'",
     )
     headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
+    # Only a page that sent its own CSP letting other sites frame it (embed.LIST_CSP) goes
+    # without X-Frame-Options: every other page may be framed by no one.
+    if "frame-ancestors 'none'" in headers["Content-Security-Policy"]:
+        headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
     if current_app.config.get("HTTPS"):

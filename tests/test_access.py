@@ -29,6 +29,8 @@ ACCESS: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("public.resources", "GET"): ("/cadre/ressources", PUBLIC),
     ("observatory.index", "GET"): ("/observatoire/?objectif=innover", PUBLIC),
     ("observatory.chart_csv", "GET"): ("/observatoire/alliances.csv?region=53", PUBLIC),
+    ("embed.builder", "GET"): ("/integrer/?q=jardin&region=53&nombre=3", PUBLIC),
+    ("embed.embedded_list", "GET"): ("/integrer/liste?q=jardin&region=53&nombre=3", PUBLIC),
     ("selection.index", "GET"): ("/selection/", PUBLIC),
     ("selection.add", "POST"): ("/selection/ajouter/{pub_id}", REDIRECT),
     ("selection.remove", "POST"): ("/selection/retirer/{pub_id}", REDIRECT),

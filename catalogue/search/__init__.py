@@ -34,7 +34,7 @@ from ..extensions import db
 from . import sync, thesaurus
 from .engine import run_all_ids, run_facet_counts, run_search, run_similar, run_term_counts
 from .facets import FACET_LABELS, FACETS, YEAR_RANGES, YEARS, label_of
-from .request import BadParameter, SearchRequest, parse_args, parse_args_strict
+from .request import BadParameter, SearchRequest, describe, parse_args, parse_args_strict
 from .results import FacetValue, Hit, PageOutOfRange, SearchResults, degraded
 from .schema import SCHEMA_VERSION
 from .store import IndexUnavailable, Store
@@ -45,7 +45,8 @@ log = logging.getLogger(__name__)
 __all__ = [
     "FACETS", "FACET_LABELS", "SCHEMA_VERSION", "YEARS", "YEAR_RANGES", "BadParameter", "CheckReport",
     "FacetValue", "Hit", "PageOutOfRange", "SearchRequest", "SearchResults", "all_ids",
-    "check", "current_thesaurus", "facet_counts", "init_app", "label_of", "parse_args", "parse_args_strict",
+    "check", "current_thesaurus", "describe", "facet_counts", "init_app", "label_of", "parse_args",
+    "parse_args_strict",
     "process_outbox", "rebuild", "search", "similar", "status", "term_counts", "version", "write_outbox",
 ]
 

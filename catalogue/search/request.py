@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext
 
-from .facets import FACETS
+from .facets import FACET_LABELS, FACETS, label_of
 
 Q_MAX = 200
 PER_PAGE_MAX = 100
@@ -37,6 +37,17 @@ class SearchRequest:
     def active_filters(self) -> dict[str, tuple[str, ...]]:
         """Return the non-empty filters, in facet order."""
         return {name: self.filters[name] for name in FACETS if self.filters.get(name)}
+
+
+def describe(req: SearchRequest) -> list[tuple[str, str]]:
+    """Describe a search in the current language: (what, value) pairs (alerts, embed builder)."""
+    found = [(gettext("Mots"), gettext("« %(q)s »", q=req.q))] if req.q else []
+    for name, values in req.active_filters().items():
+        found.append((
+            str(FACET_LABELS.get(name, name)),
+            ", ".join(gettext(label_of(name, v)) for v in values),
+        ))
+    return found
 
 
 class BadParameter(ValueError):

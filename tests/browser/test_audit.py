@@ -96,6 +96,8 @@ PUBLIC_PAGES: dict[str, Visit] = {
     "cadre-chiffres": goto("/cadre/chiffres"),
     "cadre-ressources": goto("/cadre/ressources"),
     "observatoire": goto("/observatoire/?objectif=innover"),
+    "integrer": goto("/integrer/?region=84&objectif=innover"),
+    "integrer-liste": goto("/integrer/liste?region=84&nombre=5"),
     "connexion": goto("/connexion"),
     "selection-vide": goto("/selection/"),
     "selection": _selection_of_two,
