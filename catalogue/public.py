@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, g, make_response, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy.orm import selectinload
+from werkzeug.datastructures import MultiDict
 
 from . import about, framework, i18n, regions_map, search, statistics, taxonomy
 from .extensions import db
@@ -61,11 +64,76 @@ def catalogue():
         facet_labels=search.FACET_LABELS,
         facets=shown_facets(results),
         facet_items=facet_items,
+        chips=chips(results),
+        back=url_with(),
+        sorts=sort_links(results.request),
+        region_counts=region_counts(results),
         url_with=url_with,
         page_url=lambda page: url_with(page=page),
-        region_link=lambda code: url_with(toggle=("region", code)),
+        region_link=lambda code: url_with(toggle=("region", code)) + RESULTS_ANCHOR,
         regions_map=regions_map,
     )
+
+
+# A search URL longer than this is not one the catalogue made.
+BACK_MAX = 2000
+
+
+def back_to_results(target: str | None) -> str | None:
+    """Return the catalogue search that `target` names, for a « Retour aux résultats » link.
+
+    Only a catalogue URL of this site is accepted, and it comes back rebuilt from the
+    parameters the search understands: nothing else of `target` reaches the page.
+    """
+    if not target or len(target) > BACK_MAX:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or parts.path != url_for("public.catalogue"):
+        return None
+    args = MultiDict(parse_qsl(parts.query))
+    req, _notices = search.parse_args(args)
+    return _Links(args, req).url("public.catalogue", None, {}) + RESULTS_ANCHOR
+
+
+# Where a filter, a chip or a sort link lands: the results, not the top of the filters (which
+# fill a phone's screen).
+RESULTS_ANCHOR = "#resultats"
+
+SORT_LABELS = {
+    "pertinence": _l("pertinence"),
+    "recent": _l("les plus récents"),
+    "titre": _l("titre"),
+}
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    href: str
+    current: bool = False
+
+
+def chips(results: search.SearchResults) -> list[Link]:
+    """Return a chip per active filter, « Facette : valeur », each a link removing it."""
+    labels = {(name, v.value): v.label for name, values in results.facets.items() for v in values}
+    translations = i18n.translations()
+    return [
+        Link(gettext("%(facet)s : %(value)s", facet=search.FACET_LABELS[name],
+                     value=translations.ugettext(labels.get((name, value), value))),
+             url_with(toggle=(name, value)) + RESULTS_ANCHOR)
+        for name, values in results.request.filters.items() for value in values
+    ]
+
+
+def sort_links(req: search.SearchRequest) -> list[Link]:
+    """Return the sort orders offered, each a link, the current one marked."""
+    return [Link(str(label), url_with(tri=code) + RESULTS_ANCHOR, req.sort == code)
+            for code, label in SORT_LABELS.items()]
+
+
+def region_counts(results: search.SearchResults) -> dict[str, int]:
+    """Return the number of results in each région, by code, for the map."""
+    return {v.value: v.count for v in results.facets.get("region", [])}
 
 
 # Without a région chosen, the sidebar lists this many départements (those with the most results).
@@ -102,7 +170,7 @@ def facet_items(name: str, values: list) -> Markup:
     noun = str(search.FACET_LABELS[name]).lower()
     items = []
     for v in values:
-        href = escape(links.url("public.catalogue", (name, v.value), {}))
+        href = escape(links.url("public.catalogue", (name, v.value), {}) + RESULTS_ANCHOR)
         label = translations.ugettext(v.label)
         if v.selected:
             action = escape(gettext("Retirer le filtre %(facet)s : %(value)s", facet=noun, value=label))
@@ -195,7 +263,11 @@ def example(slug: str):
     if item is None or not (item.is_published or current_user.is_authenticated):
         abort(404)
     similar = load_cards(search.similar(item.id)) if item.is_published else []
-    response = make_response(render_template("public/example.html", example=item, similar=similar))
+    back = back_to_results(request.args.get("retour"))
+    response = make_response(render_template(
+        "public/example.html", example=item, similar=similar, back=back,
+        # The similar examples keep the way back to the same search.
+        back_param=request.args.get("retour") if back else None))
     # An unpublished example is seen by moderators only: never kept by a cache.
     return response if item.is_published else private(response)
 

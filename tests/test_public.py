@@ -8,7 +8,7 @@ from html import unescape
 import pytest
 import sqlalchemy as sa
 
-from catalogue import framework, taxonomy
+from catalogue import framework, public, search, taxonomy
 from catalogue.extensions import db
 from catalogue.models import Example
 
@@ -32,7 +32,7 @@ def listed_slugs(client, query: str) -> list[str]:
     while True:
         response = client.get(f"/exemples/?{query}&page={page}")
         assert response.status_code == 200, query
-        found = re.findall(r'class="example-card-title"><a href="/exemples/([^"]+)"', text(response))
+        found = re.findall(r'class="example-card-title"><a href="/exemples/([^"?]+)[?"]', text(response))
         slugs += found
         if 'rel="next"' not in text(response):
             return slugs
@@ -63,7 +63,7 @@ def test_catalogue_lists_published_examples_newest_first_20_a_page(client, demo,
     rows = sorted(published(app), key=lambda e: (e.published_at, e.id), reverse=True)
     first = text(client.get("/exemples/"))
     assert f"{len(rows)} exemples" in first
-    slugs = re.findall(r'class="example-card-title"><a href="/exemples/([^"]+)"', first)
+    slugs = re.findall(r'class="example-card-title"><a href="/exemples/([^"?]+)[?"]', first)
     assert slugs == [e.slug for e in rows[:20]]
     assert listed_slugs(client, "tri=recent") == [e.slug for e in rows]
 
@@ -115,7 +115,7 @@ def test_partner_kinds_mean_alliances_bringing_them_together(client, demo, app):
 
 def facet_values(page: str, name: str) -> list[str]:
     """The values a facet of the sidebar links to, in order (selected or not)."""
-    return re.findall(rf'href="/exemples/\?[^"]*?{name}=([^"&]+)[^"]*" class="facet-value', page)
+    return re.findall(rf'href="/exemples/\?[^"]*?{name}=([^"&#]+)[^"]*" class="facet-value', page)
 
 
 def test_sidebar_lists_ten_departements_until_a_region_is_chosen(client, make_example):
@@ -145,9 +145,84 @@ def test_links_carry_the_filters_as_understood(client, make_example):
     page = unescape(text(client.get("/exemples/?region=%2053&region=99")))
     assert "Filtre ignoré : région « 99 » inconnue." in page
     # The chip removes the région typed with a space; no link keeps the unknown one.
-    assert '<a class="chip" href="/exemples/">' in page
-    assert 'href="/exemples/?region=53&region=52" class="facet-value"' in page
+    assert '<a class="chip" href="/exemples/#resultats">' in page
+    assert 'href="/exemples/?region=53&region=52#resultats" class="facet-value"' in page
     assert "region=99" not in page and "region=+53" not in page
+
+
+def test_filters_fold_under_a_count_of_the_active_ones_before_the_results(client, demo):
+    page = unescape(text(client.get("/exemples/")))
+    assert '<details class="filters" id="filtres">\n    <summary>Filtrer (0)</summary>' in page
+    page = unescape(text(client.get("/exemples/?region=53&objectif=innover&objectif=hybrider")))
+    assert "<summary>Filtrer (3)</summary>" in page
+    # Right under the search box: the filters, then the results they land on.
+    assert (page.index('role="search"') < page.index('class="filters"')
+            < page.index('id="resultats"') < page.index('class="example-card-title"'))
+    assert 'action="/exemples/#resultats"' in page
+
+
+def test_filter_chip_and_sort_links_land_on_the_results(client, demo):
+    page = unescape(text(client.get("/exemples/?q=insertion&region=53")))
+    facet_links = re.findall(r'href="([^"]*)" class="facet-value', page)
+    assert facet_links and all(link.endswith("#resultats") for link in facet_links)
+    chips = re.findall(r'<a class="chip[^"]*" href="([^"]*)"', page)
+    assert chips == ["/exemples/?q=insertion#resultats", "/exemples/?q=insertion#resultats"]
+    sorts = re.findall(r'<li><a href="(/exemples/\?[^"]*tri=[^"]*)"( aria-current="true")?>([^<]*)</a>',
+                       page)
+    assert [(href, bool(current), label) for href, current, label in sorts] == [
+        ("/exemples/?q=insertion&region=53&tri=pertinence#resultats", True, "pertinence"),
+        ("/exemples/?q=insertion&region=53&tri=recent#resultats", False, "les plus récents"),
+        ("/exemples/?q=insertion&region=53&tri=titre#resultats", False, "titre"),
+    ]
+
+
+def test_chips_name_the_facet_and_the_value(app, demo):
+    with app.test_request_context("/exemples/?region=53&acteur=entreprise") as context:
+        req, _ = search.parse_args(context.request.args)
+        found = public.chips(search.search(req))
+    # In the order of the facets in the sidebar.
+    assert [chip.label for chip in found] == ["Type de partenaire : Entreprise", "Région : Bretagne"]
+    assert [chip.href for chip in found] == ["/exemples/?region=53#resultats",
+                                             "/exemples/?acteur=entreprise#resultats"]
+
+
+def test_tools_sit_next_to_the_results_count(client, demo):
+    page = text(client.get("/exemples/?q=insertion"))
+    count = page.index('id="titre-resultats"')
+    tools = page.index('class="catalogue-tools"')
+    assert count < tools < page.index('class="example-card-title"')
+    assert "Recevoir les nouveaux exemples" in page[tools:] and "flux Atom" in page[tools:]
+
+
+def test_back_to_the_results_returns_to_the_search_it_came_from(client, demo):
+    page = unescape(text(client.get("/exemples/?q=insertion&region=53&tri=titre&page=1")))
+    link = re.search(r'class="example-card-title"><a href="([^"]+)"', page).group(1)
+    assert "?retour=" in link
+    example = unescape(text(client.get(link)))
+    back = re.search(r'<p class="back-link"><a href="([^"]+)">', example).group(1)
+    assert back == "/exemples/?q=insertion&region=53&tri=titre&page=1#resultats"
+    assert "Retour aux résultats" in example
+    # The similar examples keep the way back to the same search.
+    similar = re.findall(r'class="example-card-title"><a href="([^"]+)"', example)
+    assert similar and all("retour=" in href for href in similar)
+
+
+@pytest.mark.parametrize("target", [
+    "https://evil.example/exemples/?q=a", "//evil.example/exemples/", "/connexion?next=/",
+    "javascript:alert(1)", "/exemples/x", "/exemples/?q=" + "a" * 3000,
+])
+def test_back_link_refuses_anything_but_a_catalogue_search(client, make_example, target):
+    example = make_example()
+    page = text(client.get(f"/exemples/{example.slug}", query_string={"retour": target}))
+    assert "Retour aux résultats" not in page and 'class="back-link"' not in page
+
+
+def test_back_link_keeps_only_what_the_search_understands(client, make_example):
+    example = make_example()
+    target = '/exemples/?q=jardin"><script>&region=53&region=99&evil=1'
+    page = text(client.get(f"/exemples/{example.slug}", query_string={"retour": target}))
+    back = re.search(r'<p class="back-link"><a href="([^"]+)">', page).group(1)
+    assert unescape(back) == "/exemples/?q=jardin%22%3E%3Cscript%3E&region=53#resultats"
 
 
 def test_example_page_shows_every_public_field(client, app, make_example):

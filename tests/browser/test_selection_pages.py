@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from .conftest import ARTIFACTS
+from .helpers import ARTIFACTS
 from .test_screens import OVERFLOW, SMALL_TARGETS
 
 pytestmark = pytest.mark.browser
