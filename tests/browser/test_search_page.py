@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from .conftest import ARTIFACTS
+from .helpers import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 
