@@ -3,9 +3,13 @@
 The texts are French and marked `N_`: the framework pages translate them when they show them.
 """
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from .i18n import N_
+
+T = TypeVar("T")
 
 # Figures that carry no footnote in the source document are credited to the document itself.
 RAMEAU_2022 = N_(
@@ -264,3 +268,11 @@ RESOURCES: tuple[Resource, ...] = (
         ),
     ),
 )
+
+
+def grouped(items: Iterable[T], key: Callable[[T], str]) -> list[tuple[str, list[T]]]:
+    """Return (heading, items) pairs, headings in the order they first appear, items in theirs."""
+    groups: dict[str, list[T]] = {}
+    for item in items:
+        groups.setdefault(key(item), []).append(item)
+    return list(groups.items())

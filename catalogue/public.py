@@ -301,13 +301,15 @@ def objective(code: str):
 def figures():
     # The catalogue's own figures, counted live, beside the studies' (kept apart on the page).
     live = statistics.charts(search.all_ids(search.SearchRequest()))
-    return render_template("public/cadre/figures.html", figures=framework.KEY_FIGURES,
+    groups = framework.grouped(framework.KEY_FIGURES, lambda figure: figure.group)
+    return render_template("public/cadre/figures.html", groups=groups,
                            objectives=live["objectifs"], kinds=statistics.kind_counts(live["alliances"]))
 
 
 @bp.get("/cadre/ressources")
 def resources():
-    return render_template("public/cadre/resources.html", resources=framework.RESOURCES)
+    groups = framework.grouped(framework.RESOURCES, lambda resource: resource.purpose)
+    return render_template("public/cadre/resources.html", groups=groups)
 
 
 # The footer's pages: who publishes the site and how to reach them, its accessibility, a map.

@@ -83,3 +83,9 @@ def test_platforms_are_listed_and_resources_without_a_link_are_not():
 def test_resource_urls_appear_in_seed_document():
     unknown = [r.url for r in framework.RESOURCES if r.url not in SEED_ADDRESSES]
     assert unknown == []
+
+
+def test_grouped_keeps_the_order_headings_and_items_first_appear_in():
+    items = [("b", 1), ("a", 2), ("b", 3), ("", 4), ("a", 5)]
+    assert framework.grouped(items, lambda item: item[0]) == [
+        ("b", [("b", 1), ("b", 3)]), ("a", [("a", 2), ("a", 5)]), ("", [("", 4)])]
