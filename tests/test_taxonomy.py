@@ -95,7 +95,7 @@ def test_other_vocabulary_sizes():
     assert len(taxonomy.SCALES) == 5
     assert len(taxonomy.STATUSES) == 2
     assert taxonomy.STATES.codes == (
-        "pending", "changes_requested", "published", "rejected", "archived",
+        "pending", "changes_requested", "published", "rejected", "archived", "withdrawn",
     )
 
 
