@@ -16,8 +16,12 @@ GC_THRESHOLDS = (20_000, 20, 20)
 
 
 def post_worker_init(worker) -> None:
-    """Once the app is loaded in a worker: keep its start-up objects out of every collection,
-    and collect the young generation less often."""
+    """Once the app is loaded in a worker: follow the search change feed (one worker per host
+    does, the others stand by), keep the start-up objects out of every collection, and
+    collect the young generation less often."""
+    from catalogue.search import follow
+
+    follow.start(worker.wsgi)
     gc.collect()
     gc.freeze()
     gc.set_threshold(*GC_THRESHOLDS)
