@@ -5,8 +5,8 @@ and they are deleted after a retention window. On PostgreSQL each row carries th
 transaction that wrote it, so that copies read changes in commit order (catalogue.search.feed).
 Index copies made before have no position and are rebuilt at start-up.
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-05 20:10:00
 
 """
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0008'
-down_revision = '0007'
+revision = '0009'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
