@@ -1,4 +1,4 @@
-"""Database models: examples and partners, moderation events, users, index outbox, alerts."""
+"""Database models: examples, partners, events, relayed messages, users, outbox, alerts."""
 
 from __future__ import annotations
 
@@ -76,6 +76,8 @@ class Example(db.Model):
     website: Mapped[str] = mapped_column(sa.String(URL_MAX), default="")
     contact: Mapped[str] = mapped_column(sa.String(NAME_MAX), default="")
     contact_public: Mapped[bool] = mapped_column(default=False)
+    # The contributor lets visitors write to them through the catalogue (address never shown).
+    accepts_messages: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     submitter_name: Mapped[str] = mapped_column(sa.String(NAME_MAX), default="")
     submitter_email: Mapped[str] = mapped_column(sa.String(EMAIL_MAX), default="")
@@ -168,6 +170,25 @@ class ModerationEvent(db.Model):
 
     example: Mapped[Example] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()
+
+
+class RelayedMessage(db.Model):
+    """A visitor's message relayed to the people behind an example: who, when; never the body.
+
+    The sender is kept as a keyed hash of their address: enough to count their messages (the
+    rate limits) and to spot a repeated sender, without keeping the address itself.
+    """
+
+    __tablename__ = "relayed_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    example_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("example.id", ondelete="CASCADE"), index=True
+    )
+    sender_hash: Mapped[str] = mapped_column(sa.String(64), index=True)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    example: Mapped[Example] = relationship()
 
 
 class User(UserMixin, db.Model):
