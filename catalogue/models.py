@@ -1,4 +1,4 @@
-"""Database models: examples, partners, events, relayed messages, users, outbox, alerts."""
+"""Database models: examples, partners, events, relayed messages, users, index changes, alerts."""
 
 from __future__ import annotations
 
@@ -258,16 +258,20 @@ class LoginSession(db.Model):
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class IndexOutbox(db.Model):
-    """An example whose index document must be refreshed, written in the same transaction."""
+class IndexChange(db.Model):
+    """The change feed: an example whose index document may have changed, written in the same
+    transaction as the change, and kept for days so that every host's index copy follows it
+    (see catalogue.search.feed)."""
 
-    __tablename__ = "index_outbox"
-    # Rows are deleted by id once applied, sometimes late: an id must never be handed out again.
+    __tablename__ = "index_change"
+    # Copies follow the feed by id on SQLite: an id must never be handed out again.
     __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     example_id: Mapped[int] = mapped_column(index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # PostgreSQL: the writing transaction (pg_current_xact_id), for reading in commit order.
+    txid: Mapped[int | None] = mapped_column(sa.BigInteger, index=True)
 
 
 class Alert(db.Model):
