@@ -10,7 +10,7 @@ NODE_STAMP := node_modules/.installed
 # The Playwright package drives Debian's Chromium: never let it fetch a browser of its own.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: run test test-postgres test-cluster bench-cluster bench bench-load install browser-tools translations clean
+.PHONY: run test test-postgres test-cluster bench bench-load bench-cluster install browser-tools test-servers translations clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -41,34 +41,32 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund
 	touch $(NODE_STAMP)
 
+# The tests of several hosts sharing their rate limits start Debian's Redis server.
+test-servers:
+	@command -v redis-server >/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+		(apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q redis-server postgresql)
+
 run: install
 	$(FLASK) init-db
 	$(FLASK) load-demo --if-empty
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: install browser-tools
+test: install browser-tools test-servers
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 
-# The whole suite again on a throwaway PostgreSQL server (Debian's package, installed when missing).
-test-postgres: install browser-tools
-	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
-		(apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql)
+# The whole suite again on a throwaway PostgreSQL server.
+test-postgres: install browser-tools test-servers
 	scripts/with-postgres.sh $(PY) -m pytest
 
 # Two gunicorn hosts on one throwaway PostgreSQL and Redis, each with its own search index.
-test-cluster: install cluster-servers
+test-cluster: install test-servers
 	CATALOGUE_TEST_CLUSTER=1 scripts/with-postgres.sh $(PY) -m pytest tests/cluster
 
 # The load bench's mix against two hosts for 60 s: throughput, p95, propagation delay.
-bench-cluster: install cluster-servers
+bench-cluster: install test-servers
 	@command -v wrk >/dev/null || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk)
 	scripts/with-postgres.sh $(PY) bench/cluster_bench.py
-
-# Debian's PostgreSQL and Redis servers, installed when missing.
-cluster-servers:
-	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && command -v redis-server >/dev/null || \
-		(apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql redis-server)
 
 # After changing a text: extract the French msgids, update the English catalogue (new entries
 # come empty, to translate), compile it. Both .po and .mo are committed; tests/test_i18n.py checks.
