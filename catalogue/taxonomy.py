@@ -324,6 +324,14 @@ STATES = Vocabulary("states", [
     Term("withdrawn", N_("Retiré par son auteur")),
 ])
 
+# What became of a visitor's report of an error (moderation only).
+REPORT_STATES = Vocabulary("report_states", [
+    Term("open", N_("À traiter")),
+    Term("answered", N_("Répondu")),
+    Term("fixed", N_("Corrigé")),
+    Term("dismissed", N_("Classé sans suite")),
+])
+
 
 def region_of(departement: str) -> str:
     """Return the région code of a département code; KeyError if unknown."""

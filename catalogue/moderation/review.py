@@ -18,7 +18,7 @@ from flask import (
 from flask_babel import gettext, ngettext
 from flask_login import current_user
 
-from .. import i18n, mail, taxonomy, workflow
+from .. import i18n, mail, reporting, taxonomy, workflow
 from ..extensions import db
 from ..forms import (
     DecisionForm,
@@ -105,6 +105,7 @@ def queue():
         counts=counts,
         page=page,
         bulk=EmptyForm(),
+        open_reports=reporting.open_count(),
     )
 
 
