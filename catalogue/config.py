@@ -64,3 +64,11 @@ PUBLICATION_DIRECTOR = ""
 CONTACT_EMAIL = ""
 HOSTING_NAME = ""
 HOSTING_ADDRESS = ""
+
+# Search index: seconds to wait for the index writer lock, and how long the change feed keeps
+# its rows (an index copy that has not read the feed for that long is rebuilt).
+SEARCH_WRITE_TIMEOUT = 5.0
+INDEX_FEED_RETENTION = 7 * 24 * 3600
+# gunicorn workers follow the change feed, so that changes made through other hosts reach
+# this host's index (one worker per host follows; see catalogue.search.follow).
+SEARCH_FOLLOW = True

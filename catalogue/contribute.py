@@ -103,6 +103,7 @@ def submit():
             return redirect(url_for("contribute.thanks"))
         example = Example(submission_key=key)
         apply_record(example, data)
+        example.accepts_messages = bool(form.accepts_messages.data)
         example.slug = new_slug(example.title)
         example.language = i18n.current_language()
         token = example.new_follow_token()
@@ -241,6 +242,23 @@ def follow(token: str):
     return redirect(url_for("contribute.follow", token=token))
 
 
+@bp.post("/proposer/suivi/<token>/contact")
+def messages_consent(token: str):
+    """Let visitors write to the contributor through the catalogue, or stop them."""
+    example = by_token(token)
+    example.accepts_messages = request.form.get("accepte") == "oui"
+    db.session.commit()
+    log.info("example %s: messages from visitors %s by its contributor", example.id,
+             "accepted" if example.accepts_messages else "refused")
+    if example.accepts_messages:
+        flash(gettext("C’est noté : les visiteurs peuvent vous écrire via le catalogue, sans voir "
+                      "votre adresse."), "success")
+    else:
+        flash(gettext("C’est noté : les visiteurs ne peuvent plus vous écrire via le catalogue."),
+              "success")
+    return redirect(url_for("contribute.follow", token=token, _anchor="messages"), code=303)
+
+
 WITHDRAWABLE = workflow.ACTIONS["withdraw"].sources
 
 
@@ -279,6 +297,7 @@ def forget(token: str):
         for name in validation.PRIVATE_TEXT:
             setattr(example, name, "")
         example.contact_public = False
+        example.accepts_messages = False  # nobody left to write to
         example.details_erased_at = utcnow()
         workflow.transition(
             example,

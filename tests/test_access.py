@@ -83,6 +83,7 @@ ACCESS: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("contribute.follow", "POST"): ("/proposer/suivi/faux-jeton", NOT_FOUND),
     ("contribute.forget", "POST"): ("/proposer/suivi/faux-jeton/oubli", NOT_FOUND),
     ("contribute.forget", "GET"): ("/proposer/suivi/faux-jeton/oubli", NOT_FOUND),
+    ("contribute.messages_consent", "POST"): ("/proposer/suivi/faux-jeton/contact", NOT_FOUND),
     ("contribute.withdraw", "GET"): ("/proposer/suivi/faux-jeton/retrait", NOT_FOUND),
     ("contribute.withdraw", "POST"): ("/proposer/suivi/faux-jeton/retrait", NOT_FOUND),
     ("auth.login", "GET"): ("/connexion", {ANON: 200, MODO: 302, ADMIN: 302}),

@@ -24,6 +24,15 @@ class SubmissionForm(ExampleForm):
             "l’abréger. Vos coordonnées, elles, restent privées."
         ),
     )
+    # Off by default: the contributor's address is private unless they choose to be written to.
+    accepts_messages = BooleanField(
+        _l("Les visiteurs peuvent m’écrire via le catalogue (mon adresse ne leur est pas montrée)"),
+        description=_l(
+            "Facultatif : la page de l’exemple proposera alors un formulaire « Contacter les "
+            "porteurs » ; les messages vous seront transmis par courriel. Vous pourrez changer "
+            "d’avis depuis votre lien de suivi."
+        ),
+    )
     # The honeypot: hidden from people (CSS and aria-hidden), filled by robots.
     homepage = StringField(
         _l("Ne pas remplir ce champ"), render_kw={"tabindex": "-1", "autocomplete": "off"}
