@@ -56,6 +56,17 @@ ACTIONS: dict[str, Action] = {
                done=N_("Signalement : corrigé")),
         Action("report_dismiss", N_("Classer sans suite"), (), None,
                done=N_("Signalement classé sans suite")),
+        # An owner's revision of a published example: the example stays as it is until approved.
+        Action("propose_update", N_("Proposer une mise à jour"), ("published",), None,
+               done=N_("Mise à jour proposée")),
+        Action("approve_update", N_("Publier la mise à jour"), ("published",), None,
+               done=N_("Mise à jour publiée")),
+        Action("reject_update", N_("Refuser la mise à jour"), ("published",), None,
+               needs_comment=True, done=N_("Mise à jour refusée")),
+        Action("request_update_changes", N_("Demander des modifications"), ("published",), None,
+               needs_comment=True, done=N_("Modifications de la mise à jour demandées")),
+        Action("renew_link", N_("Renouveler le lien de suivi"), ("published",), None,
+               done=N_("Lien de suivi renouvelé")),
     )
 }
 # Actions that only write a journal line (`record`): `transition` refuses them.
@@ -70,6 +81,12 @@ DECISIONS: dict[str, tuple[str, ...]] = {
     "rejected": (),
     "withdrawn": (),
 }
+
+
+# The decisions on an owner's revision, offered on its review page.
+REVISION_DECISIONS = ("approve_update", "request_update_changes", "reject_update")
+# The actions that change the public fields: their journal line keeps a snapshot of them.
+SNAPSHOT_ACTIONS = ("submit", "resubmit", "edit", "import", "approve_update")
 
 
 class TransitionError(Exception):
@@ -133,7 +150,7 @@ def transition(
         from_state=current,
         to_state=target,
         comment=comment,
-        snapshot=public_record(example) if action in ("submit", "resubmit", "edit", "import") else None,
+        snapshot=public_record(example) if action in SNAPSHOT_ACTIONS else None,
     )
     example.events.append(event)
     return event

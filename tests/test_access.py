@@ -9,7 +9,7 @@ import pytest
 
 from catalogue import reporting
 from catalogue.extensions import db
-from catalogue.models import Example
+from catalogue.models import Example, Revision
 
 ANON, MODO, ADMIN = "anonymous", "moderator", "admin"
 PUBLIC = {ANON: 200, MODO: 200, ADMIN: 200}
@@ -23,8 +23,9 @@ REDIRECT = {ANON: 303, MODO: 303, ADMIN: 303}
 BAD_REQUEST = {ANON: 400, MODO: 400, ADMIN: 400}
 
 # (endpoint, method) -> (URL template, expected status per role). {pub}/{pen}: a published and
-# a pending example's slug; {pub_id}/{pen_id}: their ids; {user_id}: another user;
-# {report_id}: a report on the published example.
+# a pending example's slug; {pub_id}/{pen_id}: their ids; {user_id}: another user; {rev_id}: an
+# owner's update of the published example, waiting for a decision; {report_id}: a report on the
+# published example.
 ACCESS: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("public.home", "GET"): ("/", PUBLIC),
     ("public.catalogue", "GET"): ("/exemples/?q=jardin&region=53", PUBLIC),
@@ -86,6 +87,10 @@ ACCESS: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("contribute.messages_consent", "POST"): ("/proposer/suivi/faux-jeton/contact", NOT_FOUND),
     ("contribute.withdraw", "GET"): ("/proposer/suivi/faux-jeton/retrait", NOT_FOUND),
     ("contribute.withdraw", "POST"): ("/proposer/suivi/faux-jeton/retrait", NOT_FOUND),
+    ("contribute.update", "GET"): ("/proposer/suivi/faux-jeton/mise-a-jour", NOT_FOUND),
+    ("contribute.update", "POST"): ("/proposer/suivi/faux-jeton/mise-a-jour", NOT_FOUND),
+    ("contribute.renew", "GET"): ("/exemples/{pub}/porteur", PUBLIC),
+    ("contribute.renew", "POST"): ("/exemples/{pub}/porteur", PUBLIC),  # re-shows the form
     ("auth.login", "GET"): ("/connexion", {ANON: 200, MODO: 302, ADMIN: 302}),
     ("auth.login", "POST"): ("/connexion", {ANON: 200, MODO: 302, ADMIN: 302}),
     ("auth.logout", "POST"): ("/deconnexion", {ANON: 302, MODO: 302, ADMIN: 302}),
@@ -99,6 +104,9 @@ ACCESS: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("moderation.report", "GET"): ("/moderation/signalements/{report_id}", MODERATORS),
     ("moderation.report_decide", "POST"): ("/moderation/signalements/{report_id}/decision",
                                            MODERATORS_EMPTY_POST),
+    ("moderation.revision", "GET"): ("/moderation/mises-a-jour/{rev_id}", MODERATORS),
+    ("moderation.decide_revision", "POST"): ("/moderation/mises-a-jour/{rev_id}/decision",
+                                             MODERATORS_EMPTY_POST),
     ("moderation.password", "GET"): ("/moderation/mot-de-passe", MODERATORS),
     ("moderation.password", "POST"): ("/moderation/mot-de-passe", MODERATORS),
     ("moderation.bulk_approve", "POST"): ("/moderation/publier", {ANON: 302, MODO: 302, ADMIN: 302}),
@@ -125,18 +133,21 @@ def test_every_route_has_an_access_decision(app):
 
 
 @pytest.fixture
-def world(app, make_example, make_user):
+def world(app, make_example, make_user, record):
     published = make_example("published")
     pending = make_example("pending", title="Une proposition en attente")
     make_user("modo@example.org", "moderator")
     make_user("admin@example.org", "admin")
     other = make_user("autre@example.org", "moderator")
     with app.app_context():
+        revision = Revision(example_id=published.id, data=record(title="Mise à jour"))
+        db.session.add(revision)
         report = reporting.file(db.session.get(Example, published.id), "Le lien est mort.")
         db.session.commit()
-        report_id = report.id
+        revision_id, report_id = revision.id, report.id
     return {"pub": published.slug, "pen": pending.slug, "pub_id": published.id,
-            "pen_id": pending.id, "user_id": other.id, "report_id": report_id}
+            "pen_id": pending.id, "user_id": other.id, "rev_id": revision_id,
+            "report_id": report_id}
 
 
 @pytest.mark.parametrize("role", [ANON, MODO, ADMIN])
