@@ -1,4 +1,5 @@
-"""Database models: examples, partners, events, relayed messages, users, index changes, alerts."""
+"""Database models: examples and their revisions, partners, events, messages, users, alerts,
+reports of errors."""
 
 from __future__ import annotations
 
@@ -94,6 +95,8 @@ class Example(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # When an approved revision last changed the public text: the feed and alerts announce it.
+    revised_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     # Bumped by every UPDATE: moderators decide on a version, never on a moving target.
     version: Mapped[int] = mapped_column(default=1)
 
@@ -170,6 +173,40 @@ class ModerationEvent(db.Model):
 
     example: Mapped[Example] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()
+
+
+class Revision(db.Model):
+    """An owner's proposed update of a published example, online only once a moderator approves.
+
+    `data` is the whole record the owner sent (import format); one revision per example is open
+    (pending or sent back) at a time.
+    """
+
+    __tablename__ = "revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    example_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("example.id", ondelete="CASCADE"), index=True
+    )
+    data: Mapped[dict] = mapped_column(sa.JSON)
+    # pending, approved, rejected or changes_requested
+    state: Mapped[str] = mapped_column(sa.String(20), default="pending", index=True)
+    # The owner's message to the moderators, then the moderator's answer.
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="SET NULL")
+    )
+
+    example: Mapped[Example] = relationship()
+    decided_by: Mapped[User | None] = relationship()
+
+    OPEN = ("pending", "changes_requested")
+
+    def __repr__(self) -> str:
+        return f"<Revision {self.id} of example {self.example_id} {self.state}>"
 
 
 class RelayedMessage(db.Model):
@@ -296,6 +333,43 @@ class Alert(db.Model):
 
     def __repr__(self) -> str:
         return f"<Alert {self.id} {'confirmed' if self.confirmed_at else 'pending'}>"
+
+
+class Report(db.Model):
+    """A visitor's report of an error on a published example, handled by a moderator.
+
+    The reporter's address is private: moderators alone see it, and it is erased when the
+    report is closed (answered, fixed or dismissed).
+    """
+
+    __tablename__ = "report"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    example_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("example.id", ondelete="CASCADE"), index=True
+    )
+    message: Mapped[str] = mapped_column(sa.Text)
+    email: Mapped[str] = mapped_column(sa.String(EMAIL_MAX), default="")
+    # The language of the form the visitor filled in: the answer speaks it.
+    language: Mapped[str] = mapped_column(sa.String(8), default="fr")
+    state: Mapped[str] = mapped_column(sa.String(20), default="open", index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    handled_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="SET NULL"), index=True
+    )
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # What the moderator wrote when closing it: the answer mailed, or a note.
+    answer: Mapped[str] = mapped_column(sa.Text, default="")
+
+    example: Mapped[Example] = relationship()
+    handled_by: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Report {self.id} on example {self.example_id} {self.state}>"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == "open"
 
 
 def hash_token(token: str) -> str:

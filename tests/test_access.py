@@ -7,6 +7,10 @@ from __future__ import annotations
 
 import pytest
 
+from catalogue import reporting
+from catalogue.extensions import db
+from catalogue.models import Example, Revision
+
 ANON, MODO, ADMIN = "anonymous", "moderator", "admin"
 PUBLIC = {ANON: 200, MODO: 200, ADMIN: 200}
 NOT_FOUND = {ANON: 404, MODO: 404, ADMIN: 404}
@@ -16,9 +20,12 @@ MODERATORS_EMPTY_POST = {ANON: 302, MODO: 400, ADMIN: 400}
 ADMINS_EMPTY_POST = {ANON: 302, MODO: 403, ADMIN: 400}
 ADMINS = {ANON: 302, MODO: 403, ADMIN: 200}
 REDIRECT = {ANON: 303, MODO: 303, ADMIN: 303}
+BAD_REQUEST = {ANON: 400, MODO: 400, ADMIN: 400}
 
 # (endpoint, method) -> (URL template, expected status per role). {pub}/{pen}: a published and
-# a pending example's slug; {pub_id}/{pen_id}: their ids; {user_id}: another user.
+# a pending example's slug; {pub_id}/{pen_id}: their ids; {user_id}: another user; {rev_id}: an
+# owner's update of the published example, waiting for a decision; {report_id}: a report on the
+# published example.
 ACCESS: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("public.home", "GET"): ("/", PUBLIC),
     ("public.catalogue", "GET"): ("/exemples/?q=jardin&region=53", PUBLIC),
@@ -67,6 +74,9 @@ ACCESS: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("alerts.unsubscribe", "GET"): ("/alertes/desabonner/faux-jeton", NOT_FOUND),
     # Answers alike whether or not the address was subscribed: nothing to learn from it.
     ("alerts.unsubscribe", "POST"): ("/alertes/desabonner/faux-jeton", PUBLIC),
+    ("reports.new", "GET"): ("/exemples/{pub}/signaler", PUBLIC),
+    ("reports.new", "POST"): ("/exemples/{pub}/signaler", BAD_REQUEST),  # the form, with errors
+    ("reports.thanks", "GET"): ("/exemples/{pub}/signaler/merci", PUBLIC),
     ("contribute.submit", "GET"): ("/proposer", PUBLIC),
     ("contribute.submit", "POST"): ("/proposer", PUBLIC),  # re-shows the form with errors
     ("contribute.thanks", "GET"): ("/proposer/merci", PUBLIC),
@@ -77,6 +87,10 @@ ACCESS: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("contribute.messages_consent", "POST"): ("/proposer/suivi/faux-jeton/contact", NOT_FOUND),
     ("contribute.withdraw", "GET"): ("/proposer/suivi/faux-jeton/retrait", NOT_FOUND),
     ("contribute.withdraw", "POST"): ("/proposer/suivi/faux-jeton/retrait", NOT_FOUND),
+    ("contribute.update", "GET"): ("/proposer/suivi/faux-jeton/mise-a-jour", NOT_FOUND),
+    ("contribute.update", "POST"): ("/proposer/suivi/faux-jeton/mise-a-jour", NOT_FOUND),
+    ("contribute.renew", "GET"): ("/exemples/{pub}/porteur", PUBLIC),
+    ("contribute.renew", "POST"): ("/exemples/{pub}/porteur", PUBLIC),  # re-shows the form
     ("auth.login", "GET"): ("/connexion", {ANON: 200, MODO: 302, ADMIN: 302}),
     ("auth.login", "POST"): ("/connexion", {ANON: 200, MODO: 302, ADMIN: 302}),
     ("auth.logout", "POST"): ("/deconnexion", {ANON: 302, MODO: 302, ADMIN: 302}),
@@ -86,6 +100,13 @@ ACCESS: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("moderation.edit", "GET"): ("/moderation/exemples/{pen_id}/modifier", MODERATORS),
     ("moderation.edit", "POST"): ("/moderation/exemples/{pen_id}/modifier", MODERATORS_EMPTY_POST),
     ("moderation.journal", "GET"): ("/moderation/journal", MODERATORS),
+    ("moderation.reports", "GET"): ("/moderation/signalements?etat=open", MODERATORS),
+    ("moderation.report", "GET"): ("/moderation/signalements/{report_id}", MODERATORS),
+    ("moderation.report_decide", "POST"): ("/moderation/signalements/{report_id}/decision",
+                                           MODERATORS_EMPTY_POST),
+    ("moderation.revision", "GET"): ("/moderation/mises-a-jour/{rev_id}", MODERATORS),
+    ("moderation.decide_revision", "POST"): ("/moderation/mises-a-jour/{rev_id}/decision",
+                                             MODERATORS_EMPTY_POST),
     ("moderation.password", "GET"): ("/moderation/mot-de-passe", MODERATORS),
     ("moderation.password", "POST"): ("/moderation/mot-de-passe", MODERATORS),
     ("moderation.bulk_approve", "POST"): ("/moderation/publier", {ANON: 302, MODO: 302, ADMIN: 302}),
@@ -112,14 +133,21 @@ def test_every_route_has_an_access_decision(app):
 
 
 @pytest.fixture
-def world(make_example, make_user):
+def world(app, make_example, make_user, record):
     published = make_example("published")
     pending = make_example("pending", title="Une proposition en attente")
     make_user("modo@example.org", "moderator")
     make_user("admin@example.org", "admin")
     other = make_user("autre@example.org", "moderator")
+    with app.app_context():
+        revision = Revision(example_id=published.id, data=record(title="Mise à jour"))
+        db.session.add(revision)
+        report = reporting.file(db.session.get(Example, published.id), "Le lien est mort.")
+        db.session.commit()
+        revision_id, report_id = revision.id, report.id
     return {"pub": published.slug, "pen": pending.slug, "pub_id": published.id,
-            "pen_id": pending.id, "user_id": other.id}
+            "pen_id": pending.id, "user_id": other.id, "rev_id": revision_id,
+            "report_id": report_id}
 
 
 @pytest.mark.parametrize("role", [ANON, MODO, ADMIN])
@@ -145,6 +173,18 @@ def test_access_matrix(app, world, role):
 def test_unpublished_example_is_404_not_403(client, world):
     response = client.get(f"/exemples/{world['pen']}")
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("role", [ANON, MODO])
+def test_unpublished_example_cannot_be_reported(app, world, role):
+    client = app.test_client()
+    if role == MODO:
+        client.post("/connexion", data={"email": "modo@example.org",
+                                        "password": "correct horse battery"})
+    for method, path in (("GET", "signaler"), ("POST", "signaler"), ("GET", "signaler/merci")):
+        response = client.open(f"/exemples/{world['pen']}/{path}", method=method,
+                               data={"message": "Erreur"})
+        assert response.status_code == 404, (method, path)
 
 
 # Values an attacker sends instead of the expected ones: numbers beyond 64 bits, dates beyond

@@ -13,10 +13,11 @@ from .accounts import (
 )
 from .alerts import AlertForm
 from .common import EmptyForm, options
-from .contribute import SubmissionForm
+from .contribute import RenewLinkForm, SubmissionForm
 from .example import ExampleForm
 from .moderation import DecisionForm, JournalFilterForm, ModerationEditForm, QueueFilterForm
 from .partners import PartnerForm
+from .reports import ReportDecisionForm, ReportForm
 
 __all__ = [
     "PASSWORD_MAX",
@@ -32,6 +33,9 @@ __all__ = [
     "OwnPasswordForm",
     "PartnerForm",
     "QueueFilterForm",
+    "ReportDecisionForm",
+    "ReportForm",
+    "RenewLinkForm",
     "SubmissionForm",
     "UserCreateForm",
     "UserPasswordForm",
