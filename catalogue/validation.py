@@ -215,36 +215,25 @@ def clean_record(raw: Any) -> tuple[dict, list[Issue]]:
 
 
 def _clean_years(raw: dict, data: dict) -> list[Issue]:
-    """Check the start and end years; an end year belongs to a finished alliance only."""
+    """Check the years. An end year means the alliance is over: it goes with « termine » only,
+    and a finished alliance may leave it empty (the year is not always known)."""
     problems: list[Issue] = []
     for name, last in (("start_year", first_year_max()), ("end_year", last_end_year())):
         year = raw.get(name)
+        data[name] = None
         if year in (None, ""):
-            data[name] = None
-        elif not isinstance(year, int) or isinstance(year, bool):
+            continue
+        if not isinstance(year, int) or isinstance(year, bool):
             problems.append(Issue(name, "un nombre entier est attendu"))
         elif not FIRST_YEAR <= year <= last:
             problems.append(Issue(name, f"entre {FIRST_YEAR} et {last}"))
         else:
             data[name] = year
-    problems.extend(Issue("end_year", m) for m in end_year_problems(
-        data.get("start_year"), data.get("end_year"), data.get("status")))
-    return problems
-
-
-def end_year_problems(start: int | None, end: int | None, status: str | None) -> list[str]:
-    """Return what is wrong with an end year given the start year and the status (French).
-
-    The rule: an end year means the alliance is over, so it goes with « termine » only; a
-    finished alliance may leave it empty (the year is not always known).
-    """
-    if end is None:
-        return []
-    problems = []
-    if start is not None and end < start:
-        problems.append(f"antérieure à l’année de lancement ({start})")
-    if status != "termine":
-        problems.append("seulement pour une alliance terminée (statut « termine »)")
+    start, end = data["start_year"], data["end_year"]
+    if end is not None and start is not None and end < start:
+        problems.append(Issue("end_year", f"antérieure à l’année de lancement ({start})"))
+    if end is not None and data.get("status") != "termine":
+        problems.append(Issue("end_year", "seulement pour une alliance terminée (statut « termine »)"))
     return problems
 
 
