@@ -18,6 +18,7 @@ from .example import ExampleForm
 from .moderation import DecisionForm, JournalFilterForm, ModerationEditForm, QueueFilterForm
 from .partners import PartnerForm
 from .reports import ReportDecisionForm, ReportForm
+from .years import YearlyCheckForm
 
 __all__ = [
     "PASSWORD_MAX",
@@ -40,5 +41,6 @@ __all__ = [
     "UserCreateForm",
     "UserPasswordForm",
     "UserRoleForm",
+    "YearlyCheckForm",
     "options",
 ]
