@@ -171,3 +171,21 @@ def test_three_years_without_news_is_flagged_for_moderators_and_dated_for_visito
         as_text=True)
     assert "Aucun exemple à actualiser" in moderator.get("/moderation/?etat=published").get_data(
         as_text=True)
+
+
+def test_a_backup_keeps_the_yearly_check_dates(app, runner, make_example, tmp_path):
+    example = make_example(**OWNER)
+    age(app, example.id, 400, confirmed_at=utcnow() - timedelta(days=30),
+        reminded_at=utcnow() - timedelta(days=40))
+    before = stored(app, example.id)
+    path = tmp_path / "backup.json"
+    assert runner.invoke(args=["export", str(path)]).exit_code == 0
+    with app.app_context():
+        db.session.execute(sa.delete(Example))
+        db.session.commit()
+    result = runner.invoke(args=["import", str(path)])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        after = db.session.scalars(sa.select(Example)).one()
+        assert (after.confirmed_at, after.reminded_at) == (before.confirmed_at,
+                                                           before.reminded_at)
