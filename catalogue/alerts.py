@@ -257,7 +257,8 @@ def send_digests(now: datetime, *, dry_run: bool = False) -> dict[str, int]:
     matching: dict[str, set[int]] = {}
     for alert in alerts:
         since = alert.last_sent_at or alert.confirmed_at
-        candidates = [e for e in fresh if _news_since(e, since, now)]
+        candidates = [e for e in fresh
+                      if any(t and since < t <= now for t in (e.published_at, e.revised_at))]
         if candidates and alert.query not in matching:
             matching[alert.query] = set(search.all_ids(search_of(alert.query)))
         examples = [e for e in candidates if e.id in matching.get(alert.query, ())]
@@ -271,12 +272,14 @@ def send_digests(now: datetime, *, dry_run: bool = False) -> dict[str, int]:
                 click.echo(f"  - {example.title}")
             counts["sent"] += 1
             continue
+        previous = alert.last_sent_at
+        if not claim_digest(alert.id, previous, now):
+            continue  # another run (another host's cron) has taken this digest
         if _send_digest(alert, examples, since):
-            alert.last_sent_at = now
             counts["sent"] += 1
         else:
+            claim_digest(alert.id, now, previous)  # not sent: in the next run's digest
             counts["failed"] += 1
-        db.session.commit()  # one alert at a time: a crash never sends the same digest twice
     stale = sa.and_(Alert.confirmed_at.is_(None),
                     Alert.created_at < now - timedelta(days=PENDING_DAYS))
     if dry_run:
@@ -287,9 +290,20 @@ def send_digests(now: datetime, *, dry_run: bool = False) -> dict[str, int]:
     return counts
 
 
-def _news_since(example: Example, since: datetime, now: datetime) -> bool:
-    return any(moment is not None and since < moment <= now
-               for moment in (example.published_at, example.revised_at))
+def claim_digest(alert_id: int, previous: datetime | None, now: datetime) -> bool:
+    """Move an alert's last digest from `previous` to `now`, committed; return whether this
+    run did it.
+
+    Claimed before it is sent, by one conditional UPDATE: two runs at once (crons on two
+    hosts) never send one digest twice; a run that dies between the claim and the mail loses
+    that digest rather than ever sending it twice.
+    """
+    same = Alert.last_sent_at.is_(None) if previous is None else Alert.last_sent_at == previous
+    claimed = db.session.execute(
+        sa.update(Alert).where(Alert.id == alert_id, same).values(last_sent_at=now)
+        .execution_options(synchronize_session=False)).rowcount
+    db.session.commit()
+    return bool(claimed)
 
 
 def _send_digest(alert: Alert, examples: list[Example], since: datetime) -> bool:

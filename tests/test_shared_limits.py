@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 from pathlib import Path
@@ -59,6 +60,12 @@ def test_limits_count_once_for_every_worker_of_every_host(tmp_path):
     with RedisServer(tmp_path / "redis") as redis_server:
         a, b = hosts(tmp_path, redis_server.url)
         with a.gunicorn(workers=2) as base_a, b.gunicorn(workers=2) as base_b:
+            for base in (base_a, base_b):
+                status, body, _ = Browser(base).get("/healthz")
+                assert status == 200
+                assert json.loads(body)["rate_limits"] == {
+                    "storage": "redis", "shared": True, "ok": True, "enabled": True}
+
             # Sessions live in the database, signed by the shared secret: a login made through
             # host A is honoured by host B, and B accepts the forms A served.
             moderator = Browser(base_a)
@@ -118,6 +125,11 @@ def test_redis_down_keeps_searches_open_and_logins_limited_then_shares_again(tmp
             for base in (base_a, base_b):  # searches never ask Redis
                 status, page, _ = Browser(base).get("/exemples/?q=jardin&region=53")
                 assert status == 200 and "<main" in page
+                # The host stays in the load balancer; /healthz says the limits are local.
+                status, body, _ = Browser(base).get("/healthz")
+                assert status == 200
+                assert json.loads(body)["rate_limits"] == {
+                    "storage": "redis", "shared": False, "ok": False, "enabled": True}
 
             # Login and submission stay limited: the process counts in its memory.
             visitor = Browser(base_a)
@@ -143,6 +155,7 @@ def test_redis_down_keeps_searches_open_and_logins_limited_then_shares_again(tmp
                     time.sleep(1)
             assert shared, "host A never used Redis again"
             assert status == 200  # Redis restarted empty: a fresh allowance, counted there
+            assert json.loads(Browser(base_a).get("/healthz")[1])["rate_limits"]["shared"]
     finally:
         redis_server.stop()
 
