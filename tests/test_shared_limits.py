@@ -19,7 +19,9 @@ pytestmark = pytest.mark.skipif(
 MODERATOR = "modo@example.org"
 # Per hour: no window ends mid-test, however slow the machine.
 LIMITS = {"LOGIN_RATE_LIMIT": "3 per hour", "SUBMIT_RATE_LIMIT": "2 per hour",
-          "ALERT_RATE_LIMIT": "2 per hour"}
+          "ALERT_RATE_LIMIT": "2 per hour",
+          # As behind a load balancer: the visitor's address comes in X-Forwarded-For.
+          "PROXIES": "1"}
 
 
 def hosts(root: Path, redis_url: str) -> tuple[Instance, Instance]:
@@ -80,16 +82,23 @@ def test_limits_count_once_for_every_worker_of_every_host(tmp_path):
             moderator.base = base_a
             assert moderator.get("/moderation/")[0] == 302  # logged out on both hosts
 
-            # Failed logins for one account, from one address, spread over both hosts.
-            visitor = Browser(base_a)
-            for base in (base_a, base_b, base_a):
-                visitor.base = base
-                assert failed_login(visitor) == 200
-            for base in (base_b, base_a):
-                visitor.base = base
-                status, page, _ = visitor.post_form(
+            # The account's lock-out: failed logins from three addresses, through both hosts...
+            for n, base in enumerate((base_a, base_b, base_a), start=1):
+                assert failed_login(Browser(base, {"X-Forwarded-For": f"10.0.0.{n}"})) == 200
+            # ...lock it from any address, on either host, even with the right password.
+            for n, base in ((4, base_b), (5, base_a)):
+                stranger = Browser(base, {"X-Forwarded-For": f"10.0.0.{n}"})
+                status, page, _ = stranger.post_form(
                     "/connexion", "/connexion", {"email": MODERATOR, "password": PASSWORD})
                 assert status == 429 and "Trop de demandes" in page
+
+            # One address trying three accounts through both hosts is stopped as well.
+            visitor = Browser(base_a, {"X-Forwarded-For": "192.0.2.7"})
+            for n, base in enumerate((base_a, base_b, base_a)):
+                visitor.base = base
+                assert failed_login(visitor, f"personne{n}@example.org") == 200
+            visitor.base = base_b
+            assert failed_login(visitor, "encore@example.org") == 429
 
             contributor = Browser(base_a)
             assert submit(contributor, "Un lavoir restauré par la commune") == 302
@@ -111,6 +120,7 @@ def test_limits_count_once_for_every_worker_of_every_host(tmp_path):
         keys = [key.decode() for key in redis_server.client().keys("*")]
         assert keys and all(key.startswith("LIMITS:LIMITER/catalogue/") for key in keys), keys
         assert any("login-email:" + MODERATOR in key for key in keys), keys
+        assert any("/192.0.2.7/auth.login/" in key for key in keys), keys
 
 
 @pytest.mark.slow
