@@ -123,6 +123,7 @@ class Instance:
 
     def __init__(self, root: Path, **settings: str):
         self.root = root
+        root.mkdir(parents=True, exist_ok=True)
         self.env = {
             **os.environ,
             "CATALOGUE_INSTANCE_PATH": str(root / "instance"),
