@@ -89,6 +89,7 @@ def add_examples(cleaned: list[tuple[int, dict]], *, state: str | None = None) -
         example = Example()
         apply_public_fields(example, data)
         example.contact_public = data.get("contact_public", False)
+        example.accepts_messages = data.get("accepts_messages", False)
         for name in PRIVATE_TEXT:
             setattr(example, name, data.get(name, ""))
         example.slug = unique_slug(data.get("slug") or data["title"], taken)

@@ -62,7 +62,7 @@ PRIVATE_TEXT: dict[str, int] = {
 }
 BACKUP_FIELDS = (
     "slug", "state", "created_at", "updated_at", "published_at", "contact", "contact_public",
-    *PRIVATE_TEXT, "follow_token_hash", "language", "history",
+    "accepts_messages", *PRIVATE_TEXT, "follow_token_hash", "language", "history",
 )
 # Accepted on import only: a moderator's comment for a demo example waiting in a state.
 IMPORT_ONLY_FIELDS = ("moderation_comment",)
@@ -273,6 +273,11 @@ def _clean_bookkeeping(raw: dict, data: dict) -> list[Issue]:
         data[name] = _parse_time(raw.get(name), problems, name)
     data["slug"] = raw.get("slug") if isinstance(raw.get("slug"), str) else None
     data["contact_public"] = bool(raw.get("contact_public", False))
+    accepts = raw.get("accepts_messages", False)
+    if not isinstance(accepts, bool):
+        problems.append(Issue("accepts_messages", "true ou false est attendu"))
+        accepts = False
+    data["accepts_messages"] = accepts
     token = raw.get("follow_token_hash")
     data["follow_token_hash"] = token if isinstance(token, str) and token else None
     language = raw.get("language", "fr")

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms import BooleanField, EmailField, StringField
+from wtforms.validators import DataRequired, Email, Length
 from wtforms.widgets import HiddenInput
 
+from ..limits import EMAIL_MAX
+from .common import LocalizedForm
 from .example import ExampleForm
 
 
@@ -24,6 +26,15 @@ class SubmissionForm(ExampleForm):
             "l’abréger. Vos coordonnées, elles, restent privées."
         ),
     )
+    # Off by default: the contributor's address is private unless they choose to be written to.
+    accepts_messages = BooleanField(
+        _l("Les visiteurs peuvent m’écrire via le catalogue (mon adresse ne leur est pas montrée)"),
+        description=_l(
+            "Facultatif : la page de l’exemple proposera alors un formulaire « Contacter les "
+            "porteurs » ; les messages vous seront transmis par courriel. Vous pourrez changer "
+            "d’avis depuis votre lien de suivi."
+        ),
+    )
     # The honeypot: hidden from people (CSS and aria-hidden), filled by robots.
     homepage = StringField(
         _l("Ne pas remplir ce champ"), render_kw={"tabindex": "-1", "autocomplete": "off"}
@@ -35,3 +46,16 @@ class SubmissionForm(ExampleForm):
     @property
     def is_spam(self) -> bool:
         return bool((self.homepage.data or "").strip())
+
+
+class RenewLinkForm(LocalizedForm):
+    """An example's owner asks for a new follow-up link, mailed to the address they gave."""
+
+    email = EmailField(
+        _l("L’adresse électronique donnée en proposant l’exemple"),
+        filters=[lambda v: v.strip() if isinstance(v, str) else v],
+        validators=[DataRequired(_l("Indiquez votre adresse électronique.")),
+                    Length(max=EMAIL_MAX, message=_l("%(max)d caractères au plus.", max=EMAIL_MAX)),
+                    Email(_l("Adresse électronique invalide."), check_deliverability=False)],
+        render_kw={"autocomplete": "email", "maxlength": EMAIL_MAX},
+    )
