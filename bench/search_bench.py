@@ -263,6 +263,11 @@ def populate(db, records: list[dict], published: int) -> None:
         db.session.execute(sa.insert(Example), examples[chunk:chunk + 2000])
     for chunk in range(0, len(partners), 5000):
         db.session.execute(sa.insert(Partner), partners[chunk:chunk + 5000])
+    if db.engine.dialect.name == "postgresql":  # ids were given: move the sequences past them
+        for table in ("example", "partner"):
+            db.session.execute(sa.text(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"(SELECT max(id) FROM {table}))"))
     db.session.commit()
 
 

@@ -45,6 +45,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         moderation,
         observatory,
         public,
+        reports,
         search,
         selection,
         views,
@@ -54,7 +55,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     search.init_app(app)
     views.init_app(app)  # before any blueprint: its URL converter serves their rules
     for audience in (public, contribute, auth, moderation, api, exports, alerts, observatory,
-                     selection, embed):
+                     selection, embed, reports):
         app.register_blueprint(audience.bp)
     cli.init_app(app)
     return app

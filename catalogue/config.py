@@ -45,6 +45,7 @@ RATELIMIT_HEADERS_ENABLED = True
 LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
 SUBMIT_RATE_LIMIT = "5 per hour;20 per day"
 ALERT_RATE_LIMIT = "5 per hour;20 per day"
+REPORT_RATE_LIMIT = "5 per hour;20 per day"
 # Asking for a new follow-up link by mail, per address of the visitor.
 RENEW_RATE_LIMIT = "5 per hour;20 per day"
 

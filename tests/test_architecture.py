@@ -115,7 +115,7 @@ def test_the_blueprints_are_the_audiences():
     assert BLUEPRINTS == sorted([
         "catalogue.alerts", "catalogue.api", "catalogue.auth", "catalogue.contribute",
         "catalogue.embed", "catalogue.exports", "catalogue.moderation", "catalogue.observatory",
-        "catalogue.public", "catalogue.selection",
+        "catalogue.public", "catalogue.reports", "catalogue.selection",
     ])
 
 
