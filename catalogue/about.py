@@ -67,6 +67,7 @@ LAST_CHECK = AutomatedCheck(
 AUDITED_PAGES: dict[str, str] = {
     "accueil": N_("Accueil"),
     "catalogue-filtres": N_("Catalogue, avec une recherche et des filtres"),
+    "catalogue-region": N_("Catalogue d’une région, avec la carte de ses départements"),
     "exemple": N_("Page d’un exemple"),
     "proposer-erreurs": N_("Formulaire de proposition, avec ses messages d’erreur"),
     "merci": N_("Confirmation d’envoi d’une proposition"),

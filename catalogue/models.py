@@ -73,6 +73,8 @@ class Example(db.Model):
     themes: Mapped[list[str]] = mapped_column(JSONList(), default=list)
     odd: Mapped[list[int]] = mapped_column(JSONList(), default=list)
     start_year: Mapped[int | None]
+    # The year a finished alliance ended; only with status « termine ».
+    end_year: Mapped[int | None]
     status: Mapped[str] = mapped_column(sa.String(20), default="en-cours")
     website: Mapped[str] = mapped_column(sa.String(URL_MAX), default="")
     contact: Mapped[str] = mapped_column(sa.String(NAME_MAX), default="")

@@ -86,6 +86,7 @@ OBJECTIVES = ["equilibrer", "hybrider", "innover", "co-construire"]
 PUBLIC_PAGES: dict[str, Visit] = {
     "accueil": goto("/"),
     "catalogue-filtres": goto("/exemples/?q=emploi&objectif=co-construire&echelle=local"),
+    "catalogue-region": goto("/exemples/?region=53"),
     "exemple": goto(lambda s: "/exemples/" + _slug_of(s, "Du fromage de la coopérative")),
     "proposer-erreurs": _form_with_errors,
     "merci": goto("/proposer/merci"),
