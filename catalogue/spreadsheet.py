@@ -51,6 +51,7 @@ COLUMNS: tuple[tuple[str, int, Callable[[Example], Any]], ...] = (
     (N_("Échelle"), 15, lambda e: tr(taxonomy.SCALES.label(e.scale))),
     (N_("Statut"), 12, lambda e: tr(taxonomy.STATUSES.label(e.status))),
     (N_("Année de début"), 10, lambda e: e.start_year),
+    (N_("Année de fin"), 10, lambda e: e.end_year),
     (N_("Contexte et actions"), 80, lambda e: e.description),
     (N_("Résultats et impact"), 80, lambda e: e.results),
     (N_("Enseignements"), 80, lambda e: e.lessons),

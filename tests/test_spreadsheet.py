@@ -56,6 +56,14 @@ def test_search_spreadsheet_has_french_columns_and_labels(client, make_example):
     assert isinstance(cells["Publié le"], datetime)
 
 
+def test_spreadsheet_gives_the_end_year_of_a_finished_alliance(client, make_example):
+    make_example(status="termine", start_year=2012, end_year=2020)
+    header, [row] = read_sheet(client.get("/exemples.xlsx"))
+    assert header.index("Année de fin") == header.index("Année de début") + 1
+    assert row["Statut"].value == "Terminé"
+    assert (row["Année de début"].value, row["Année de fin"].value) == (2012, 2020)
+
+
 def test_spreadsheet_follows_the_search_and_keeps_private_fields_out(client, make_example):
     make_example(title="Alliance bretonne", contact="Contact Privé 06 00 00 00 00",
                  submitter_email="gaspard.secret@example.net")
