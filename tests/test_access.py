@@ -67,6 +67,10 @@ ACCESS: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("alerts.unsubscribe", "GET"): ("/alertes/desabonner/faux-jeton", NOT_FOUND),
     # Answers alike whether or not the address was subscribed: nothing to learn from it.
     ("alerts.unsubscribe", "POST"): ("/alertes/desabonner/faux-jeton", PUBLIC),
+    # Its contributor did not accept messages: no form.
+    ("contact.write", "GET"): ("/exemples/{pub}/contacter", NOT_FOUND),
+    ("contact.write", "POST"): ("/exemples/{pub}/contacter", NOT_FOUND),
+    ("contact.sent", "GET"): ("/exemples/{pub}/contacter/envoye", NOT_FOUND),
     ("contribute.submit", "GET"): ("/proposer", PUBLIC),
     ("contribute.submit", "POST"): ("/proposer", PUBLIC),  # re-shows the form with errors
     ("contribute.thanks", "GET"): ("/proposer/merci", PUBLIC),
