@@ -10,7 +10,7 @@ NODE_STAMP := node_modules/.installed
 # The Playwright package drives Debian's Chromium: never let it fetch a browser of its own.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: run test test-postgres bench bench-load install browser-tools translations clean
+.PHONY: run test test-postgres bench bench-load install browser-tools test-servers translations clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -41,17 +41,22 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund
 	touch $(NODE_STAMP)
 
+# The tests of several hosts sharing their rate limits start Debian's Redis server.
+test-servers:
+	@command -v redis-server >/dev/null || [ -x /usr/bin/redis-server ] || \
+		(apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q redis-server)
+
 run: install
 	$(FLASK) init-db
 	$(FLASK) load-demo --if-empty
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: install browser-tools
+test: install browser-tools test-servers
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 
 # The whole suite again on a throwaway PostgreSQL server (Debian's package, installed when missing).
-test-postgres: install browser-tools
+test-postgres: install browser-tools test-servers
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
 		(apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql)
 	scripts/with-postgres.sh $(PY) -m pytest

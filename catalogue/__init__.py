@@ -79,6 +79,20 @@ def _finish_config(app: Flask) -> None:
     config["REMEMBER_COOKIE_SECURE"] = https
     config["PREFERRED_URL_SCHEME"] = "https" if https else "http"
     config["TRUSTED_HOSTS"] = trusted_hosts(config.get("TRUSTED_HOSTS"), config["BASE_URL"])
+    config["RATELIMIT_STORAGE_OPTIONS"] = limiter_storage_options(
+        config["RATELIMIT_STORAGE_URI"], config.get("RATELIMIT_STORAGE_OPTIONS"))
+
+
+# Seconds to connect to Redis and to wait for an answer; beyond, the limits count in memory.
+REDIS_TIMEOUTS = {"socket_connect_timeout": 1, "socket_timeout": 1}
+
+
+def limiter_storage_options(uri: str, configured: dict | None) -> dict:
+    """Return the rate-limit storage's client options: the configured ones, and for Redis
+    the timeouts nobody configured."""
+    if urlsplit(uri).scheme.split("+")[0] in ("redis", "rediss", "valkey", "valkeys"):
+        return {**REDIS_TIMEOUTS, **(configured or {})}
+    return dict(configured or {})
 
 
 def trusted_hosts(configured: list[str] | str | None, base_url: str) -> list[str]:

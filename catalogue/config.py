@@ -27,8 +27,20 @@ WTF_CSRF_TIME_LIMIT = 6 * 3600
 # A moderator's session ends after this many minutes without a request.
 SESSION_IDLE_MINUTES = 8 * 60
 
-# Flask-Limiter: memory:// is per process; use redis:// or memcached:// with several workers.
+# Rate limits (Flask-Limiter). memory:// counts in each worker process: one host, limits
+# multiplied by its workers. redis://host:6379/0 counts once for every worker of every host.
 RATELIMIT_STORAGE_URI = "memory://"
+# Keyword arguments of the storage client (JSON in CATALOGUE_RATELIMIT_STORAGE_OPTIONS). For
+# Redis, REDIS_TIMEOUTS below are added unless given: a Redis that hangs must not hang the site.
+RATELIMIT_STORAGE_OPTIONS: dict = {}
+# Redis unreachable: each process counts in its own memory until Redis answers again, so login,
+# submission, alerts and contact stay limited (per process); pages without a limit never ask it.
+RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+# Redis lost in the middle of a request (after its check): that one count is dropped and logged,
+# never a 500.
+RATELIMIT_SWALLOW_ERRORS = True
+# Keys in Redis start with this: one Redis may serve other applications too.
+RATELIMIT_KEY_PREFIX = "catalogue"
 RATELIMIT_HEADERS_ENABLED = True
 LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
 SUBMIT_RATE_LIMIT = "5 per hour;20 per day"
@@ -38,6 +50,8 @@ CONTACT_RATE_LIMIT = "5 per hour;20 per day"
 # sees the same counts) over the last 24 hours: per sender address, and per example.
 CONTACT_PER_SENDER_PER_DAY = 5
 CONTACT_PER_EXAMPLE_PER_DAY = 10
+# Asking for a new follow-up link by mail, per address of the visitor.
+RENEW_RATE_LIMIT = "5 per hour;20 per day"
 
 BABEL_DEFAULT_LOCALE = "fr"
 BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
@@ -68,3 +82,11 @@ PUBLICATION_DIRECTOR = ""
 CONTACT_EMAIL = ""
 HOSTING_NAME = ""
 HOSTING_ADDRESS = ""
+
+# Search index: seconds to wait for the index writer lock, and how long the change feed keeps
+# its rows (an index copy that has not read the feed for that long is rebuilt).
+SEARCH_WRITE_TIMEOUT = 5.0
+INDEX_FEED_RETENTION = 7 * 24 * 3600
+# gunicorn workers follow the change feed, so that changes made through other hosts reach
+# this host's index (one worker per host follows; see catalogue.search.follow).
+SEARCH_FOLLOW = True

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import gc
 
+from catalogue.search import follow
+
 # A page allocates tens of thousands of short-lived objects (template output, rows, search
 # data). At Python's default threshold (700) the young generation is collected dozens of times a
 # page, each collection also scanning the objects that survived start-up: about a tenth of a
@@ -16,8 +18,11 @@ GC_THRESHOLDS = (20_000, 20, 20)
 
 
 def post_worker_init(worker) -> None:
-    """Once the app is loaded in a worker: keep its start-up objects out of every collection,
-    and collect the young generation less often."""
+    """Once the app is loaded in a worker: follow the search change feed (one worker per host
+    does, the others stand by), keep the start-up objects out of every collection, and
+    collect the young generation less often."""
+    if worker is not None:
+        follow.start(worker.wsgi)
     gc.collect()
     gc.freeze()
     gc.set_threshold(*GC_THRESHOLDS)

@@ -1,4 +1,4 @@
-"""Database models: examples, partners, events, relayed messages, users, outbox, alerts."""
+"""Database models: examples and their revisions, partners, events, messages, users, alerts."""
 
 from __future__ import annotations
 
@@ -94,6 +94,8 @@ class Example(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # When an approved revision last changed the public text: the feed and alerts announce it.
+    revised_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     # Bumped by every UPDATE: moderators decide on a version, never on a moving target.
     version: Mapped[int] = mapped_column(default=1)
 
@@ -170,6 +172,40 @@ class ModerationEvent(db.Model):
 
     example: Mapped[Example] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()
+
+
+class Revision(db.Model):
+    """An owner's proposed update of a published example, online only once a moderator approves.
+
+    `data` is the whole record the owner sent (import format); one revision per example is open
+    (pending or sent back) at a time.
+    """
+
+    __tablename__ = "revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    example_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("example.id", ondelete="CASCADE"), index=True
+    )
+    data: Mapped[dict] = mapped_column(sa.JSON)
+    # pending, approved, rejected or changes_requested
+    state: Mapped[str] = mapped_column(sa.String(20), default="pending", index=True)
+    # The owner's message to the moderators, then the moderator's answer.
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="SET NULL")
+    )
+
+    example: Mapped[Example] = relationship()
+    decided_by: Mapped[User | None] = relationship()
+
+    OPEN = ("pending", "changes_requested")
+
+    def __repr__(self) -> str:
+        return f"<Revision {self.id} of example {self.example_id} {self.state}>"
 
 
 class RelayedMessage(db.Model):
@@ -258,16 +294,20 @@ class LoginSession(db.Model):
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class IndexOutbox(db.Model):
-    """An example whose index document must be refreshed, written in the same transaction."""
+class IndexChange(db.Model):
+    """The change feed: an example whose index document may have changed, written in the same
+    transaction as the change, and kept for days so that every host's index copy follows it
+    (see catalogue.search.feed)."""
 
-    __tablename__ = "index_outbox"
-    # Rows are deleted by id once applied, sometimes late: an id must never be handed out again.
+    __tablename__ = "index_change"
+    # Copies follow the feed by id on SQLite: an id must never be handed out again.
     __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     example_id: Mapped[int] = mapped_column(index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # PostgreSQL: the writing transaction (pg_current_xact_id), for reading in commit order.
+    txid: Mapped[int | None] = mapped_column(sa.BigInteger, index=True)
 
 
 class Alert(db.Model):

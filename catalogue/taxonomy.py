@@ -324,6 +324,14 @@ STATES = Vocabulary("states", [
     Term("withdrawn", N_("Retiré par son auteur")),
 ])
 
+# The states of an owner's update of a published example (a Revision).
+REVISION_STATES = Vocabulary("revision_states", [
+    Term("pending", N_("En attente de modération")),
+    Term("changes_requested", N_("Modifications demandées")),
+    Term("approved", N_("Publiée")),
+    Term("rejected", N_("Refusée")),
+])
+
 
 def region_of(departement: str) -> str:
     """Return the région code of a département code; KeyError if unknown."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit
 
 import nh3
 import sqlalchemy as sa
@@ -17,7 +18,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from . import i18n, search, taxonomy
-from .extensions import db
+from .extensions import db, limiter
 from .i18n import N_
 from .models import Example
 from .urls import safe_next
@@ -138,10 +139,29 @@ def healthz():
         database["error"] = exc.__class__.__name__
     index = search.status()
     healthy = database["ok"] and index["ok"]
-    response = jsonify(status="ok" if healthy else "degraded", database=database, index=index)
+    response = jsonify(status="ok" if healthy else "degraded", database=database, index=index,
+                       rate_limits=rate_limits_status())
     response.status_code = 200 if healthy else 503
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def rate_limits_status() -> dict:
+    """Report where the rate limits count and whether that storage answers.
+
+    Redis down leaves the host healthy: each process counts in its memory meanwhile, and a
+    503 from every host at once would take the whole site out of the load balancer.
+    """
+    uri = current_app.config["RATELIMIT_STORAGE_URI"]
+    storage = urlsplit(uri).scheme or uri
+    if not current_app.config.get("RATELIMIT_ENABLED", True):
+        return {"storage": storage, "shared": False, "ok": True, "enabled": False}
+    try:
+        ok = bool(limiter.storage.check())
+    except Exception:  # whatever the storage raises, the report still answers
+        log.exception("rate-limit storage check failed")
+        ok = False
+    return {"storage": storage, "shared": storage != "memory" and ok, "ok": ok, "enabled": True}
 
 
 def _refuse_files() -> None:

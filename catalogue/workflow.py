@@ -48,6 +48,17 @@ ACTIONS: dict[str, Action] = {
         Action("withdraw", N_("Retirer la proposition"), ("pending", "changes_requested"),
                "withdrawn", done=N_("Retiré par son auteur")),
         Action("import", N_("Importer"), (None,), None, done=N_("Importé")),
+        # An owner's revision of a published example: the example stays as it is until approved.
+        Action("propose_update", N_("Proposer une mise à jour"), ("published",), None,
+               done=N_("Mise à jour proposée")),
+        Action("approve_update", N_("Publier la mise à jour"), ("published",), None,
+               done=N_("Mise à jour publiée")),
+        Action("reject_update", N_("Refuser la mise à jour"), ("published",), None,
+               needs_comment=True, done=N_("Mise à jour refusée")),
+        Action("request_update_changes", N_("Demander des modifications"), ("published",), None,
+               needs_comment=True, done=N_("Modifications de la mise à jour demandées")),
+        Action("renew_link", N_("Renouveler le lien de suivi"), ("published",), None,
+               done=N_("Lien de suivi renouvelé")),
     )
 }
 
@@ -60,6 +71,12 @@ DECISIONS: dict[str, tuple[str, ...]] = {
     "rejected": (),
     "withdrawn": (),
 }
+
+
+# The decisions on an owner's revision, offered on its review page.
+REVISION_DECISIONS = ("approve_update", "request_update_changes", "reject_update")
+# The actions that change the public fields: their journal line keeps a snapshot of them.
+SNAPSHOT_ACTIONS = ("submit", "resubmit", "edit", "import", "approve_update")
 
 
 class TransitionError(Exception):
@@ -123,7 +140,7 @@ def transition(
         from_state=current,
         to_state=target,
         comment=comment,
-        snapshot=public_record(example) if action in ("submit", "resubmit", "edit", "import") else None,
+        snapshot=public_record(example) if action in SNAPSHOT_ACTIONS else None,
     )
     example.events.append(event)
     return event

@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.cookiejar
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -39,6 +40,82 @@ def listening_socket() -> socket.socket:
     sock.bind(("127.0.0.1", 0))
     sock.listen(128)
     return sock
+
+
+REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
+
+
+class RedisServer:
+    """A throwaway Debian `redis-server` on a free port of 127.0.0.1, its files in `root`.
+
+    Nothing is saved to disk: a stopped server starts again empty, as after a lost host.
+    """
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.port = 0
+        self.process: subprocess.Popen | None = None
+
+    @staticmethod
+    def available() -> bool:
+        return os.access(REDIS_SERVER, os.X_OK)
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def client(self):
+        import redis
+
+        return redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=10)
+
+    def start(self, timeout: float = 60) -> RedisServer:
+        """Start the server, on its former port when it ran before, else on a free one.
+
+        Redis takes no socket by file descriptor: a port another suite takes between the
+        choice and the bind makes this server exit, and a new port is tried.
+        """
+        self.root.mkdir(parents=True, exist_ok=True)
+        for _ in range(5):
+            port = self.port or free_port()
+            log = self.root / f"redis-{port}.log"
+            process = subprocess.Popen(
+                [REDIS_SERVER, "--bind", "127.0.0.1", "--port", str(port), "--dir", str(self.root),
+                 "--save", "", "--appendonly", "no", "--daemonize", "no", "--logfile", str(log)],
+                stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True)
+            deadline = time.monotonic() + timeout
+            while process.poll() is None and time.monotonic() < deadline:
+                try:
+                    with socket.create_connection(("127.0.0.1", port), timeout=2) as conn:
+                        conn.sendall(b"PING\r\n")
+                        if conn.recv(16).startswith(b"+PONG"):
+                            self.port, self.process = port, process
+                            return self
+                except OSError:
+                    time.sleep(0.1)
+            self._end(process)
+        raise RuntimeError(f"redis-server did not start: {log.read_text()[-2000:] if log.exists() else ''}")
+
+    def stop(self) -> None:
+        """Stop the server (its port is kept for a restart)."""
+        if self.process is not None:
+            self._end(self.process)
+            self.process = None
+
+    @staticmethod
+    def _end(process: subprocess.Popen) -> None:
+        try:
+            process.terminate()
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=15)
+
+    def __enter__(self) -> RedisServer:
+        return self.start() if self.process is None else self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
 
 
 class Instance:

@@ -16,9 +16,10 @@ from werkzeug.datastructures import MultiDict
 from catalogue import search
 from catalogue.extensions import db
 from catalogue.importing import add_examples, validate_all
-from catalogue.models import Example, IndexOutbox
+from catalogue.models import Example, IndexChange
 
-__all__ = ["add_records", "find", "immutable", "neutral", "outbox_rows", "published_ids"]
+__all__ = ["add_records", "find", "immutable", "neutral", "feed_rows", "pending_changes",
+           "published_ids"]
 
 
 def add_records(records: list[dict], state: str = "published") -> list[int]:
@@ -38,8 +39,14 @@ def find(q: str = "", **params) -> search.SearchResults:
     return search.search(req)
 
 
-def outbox_rows() -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(IndexOutbox)) or 0
+def feed_rows() -> int:
+    """Count the rows of the change feed (applied or not)."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(IndexChange)) or 0
+
+
+def pending_changes() -> int:
+    """Count the changes this app's index copy has not applied."""
+    return search.status()["pending"]
 
 
 def published_ids() -> set[int]:

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import pytest
 
+from catalogue.extensions import db
+from catalogue.models import Revision
+
 ANON, MODO, ADMIN = "anonymous", "moderator", "admin"
 PUBLIC = {ANON: 200, MODO: 200, ADMIN: 200}
 NOT_FOUND = {ANON: 404, MODO: 404, ADMIN: 404}
@@ -18,7 +21,8 @@ ADMINS = {ANON: 302, MODO: 403, ADMIN: 200}
 REDIRECT = {ANON: 303, MODO: 303, ADMIN: 303}
 
 # (endpoint, method) -> (URL template, expected status per role). {pub}/{pen}: a published and
-# a pending example's slug; {pub_id}/{pen_id}: their ids; {user_id}: another user.
+# a pending example's slug; {pub_id}/{pen_id}: their ids; {user_id}: another user; {rev_id}: an
+# owner's update of the published example, waiting for a decision.
 ACCESS: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("public.home", "GET"): ("/", PUBLIC),
     ("public.catalogue", "GET"): ("/exemples/?q=jardin&region=53", PUBLIC),
@@ -81,6 +85,10 @@ ACCESS: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("contribute.messages_consent", "POST"): ("/proposer/suivi/faux-jeton/contact", NOT_FOUND),
     ("contribute.withdraw", "GET"): ("/proposer/suivi/faux-jeton/retrait", NOT_FOUND),
     ("contribute.withdraw", "POST"): ("/proposer/suivi/faux-jeton/retrait", NOT_FOUND),
+    ("contribute.update", "GET"): ("/proposer/suivi/faux-jeton/mise-a-jour", NOT_FOUND),
+    ("contribute.update", "POST"): ("/proposer/suivi/faux-jeton/mise-a-jour", NOT_FOUND),
+    ("contribute.renew", "GET"): ("/exemples/{pub}/porteur", PUBLIC),
+    ("contribute.renew", "POST"): ("/exemples/{pub}/porteur", PUBLIC),  # re-shows the form
     ("auth.login", "GET"): ("/connexion", {ANON: 200, MODO: 302, ADMIN: 302}),
     ("auth.login", "POST"): ("/connexion", {ANON: 200, MODO: 302, ADMIN: 302}),
     ("auth.logout", "POST"): ("/deconnexion", {ANON: 302, MODO: 302, ADMIN: 302}),
@@ -90,6 +98,9 @@ ACCESS: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("moderation.edit", "GET"): ("/moderation/exemples/{pen_id}/modifier", MODERATORS),
     ("moderation.edit", "POST"): ("/moderation/exemples/{pen_id}/modifier", MODERATORS_EMPTY_POST),
     ("moderation.journal", "GET"): ("/moderation/journal", MODERATORS),
+    ("moderation.revision", "GET"): ("/moderation/mises-a-jour/{rev_id}", MODERATORS),
+    ("moderation.decide_revision", "POST"): ("/moderation/mises-a-jour/{rev_id}/decision",
+                                             MODERATORS_EMPTY_POST),
     ("moderation.password", "GET"): ("/moderation/mot-de-passe", MODERATORS),
     ("moderation.password", "POST"): ("/moderation/mot-de-passe", MODERATORS),
     ("moderation.bulk_approve", "POST"): ("/moderation/publier", {ANON: 302, MODO: 302, ADMIN: 302}),
@@ -116,14 +127,19 @@ def test_every_route_has_an_access_decision(app):
 
 
 @pytest.fixture
-def world(make_example, make_user):
+def world(app, make_example, make_user, record):
     published = make_example("published")
     pending = make_example("pending", title="Une proposition en attente")
     make_user("modo@example.org", "moderator")
     make_user("admin@example.org", "admin")
     other = make_user("autre@example.org", "moderator")
+    with app.app_context():
+        revision = Revision(example_id=published.id, data=record(title="Mise à jour"))
+        db.session.add(revision)
+        db.session.commit()
+        revision_id = revision.id
     return {"pub": published.slug, "pen": pending.slug, "pub_id": published.id,
-            "pen_id": pending.id, "user_id": other.id}
+            "pen_id": pending.id, "user_id": other.id, "rev_id": revision_id}
 
 
 @pytest.mark.parametrize("role", [ANON, MODO, ADMIN])

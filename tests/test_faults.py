@@ -67,7 +67,7 @@ def test_worker_killed_while_indexing_then_the_index_catches_up(tmp_path):
             status, body, _ = Browser(base).get("/healthz")
             return status == 200 and '"pending":0' in body.replace(" ", "")
 
-        assert wait_until(caught_up, timeout=60), "the outbox was not applied by the new workers"
+        assert wait_until(caught_up, timeout=60), "the new workers did not catch up with the change feed"
         _, page, _ = Browser(base).get(f"/exemples/{slug}")
         assert "Aperçu réservé" not in page
         title = re.search(r"<h1>(.*?)</h1>", page).group(1)

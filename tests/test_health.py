@@ -24,3 +24,10 @@ def test_index_gone_is_503(client, demo, app):
     assert response.status_code == 503
     assert response.get_json()["status"] == "degraded"
     assert response.get_json()["index"]["error"]
+
+
+def test_rate_limits_report_where_they_count(make_app):
+    app = make_app(RATELIMIT_ENABLED=True)
+    body = app.test_client().get("/healthz").get_json()
+    assert body["rate_limits"] == {"storage": "memory", "shared": False, "ok": True,
+                                   "enabled": True}

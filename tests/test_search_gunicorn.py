@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from live import listening_socket
-from search_helpers import add_records, neutral, outbox_rows
+from search_helpers import add_records, neutral, pending_changes
 
 from catalogue import search
 from catalogue.extensions import db
@@ -167,7 +167,7 @@ def test_concurrent_publishes_and_edits_lose_no_update(tmp_path, make_app):
             assert json.loads(out.strip().splitlines()[-1]) == {"late": []}
 
         with app.app_context():
-            assert outbox_rows() == 0
+            assert pending_changes() == 0
             final = {e.id: e.summary for e in db.session.scalars(
                 sa.select(Example).where(Example.state == "published"))}
             assert search.check().clean

@@ -14,15 +14,16 @@ from pathlib import Path
 import sqlalchemy as sa
 from search_helpers import (
     add_records,
+    feed_rows,
     find,
     immutable,
     neutral,
-    outbox_rows,
+    pending_changes,
 )
 
 from catalogue import create_app, search
 from catalogue.extensions import db
-from catalogue.models import Example, IndexOutbox
+from catalogue.models import Example
 from catalogue.search import SCHEMA_VERSION, schema, sync
 from catalogue.workflow import transition
 
@@ -74,7 +75,7 @@ def test_publish_edit_archive_restore_delete(search_app, add):
     db.session.delete(db.session.get(Example, eid))
     db.session.commit()
     assert find("verger").total == 0 and find("").total == 0
-    assert search.check().clean and outbox_rows() == 0
+    assert search.check().clean and pending_changes() == 0
 
 
 def test_partner_changes_are_indexed(search_app, add):
@@ -92,37 +93,38 @@ def test_partner_changes_are_indexed(search_app, add):
     assert search.check().clean
 
 
-def test_editing_an_unpublished_example_leaves_no_outbox_row(search_app, add):
+def test_editing_an_unpublished_example_leaves_no_feed_row(search_app, add):
     eid = add(state="pending")
     edit(eid, title="Brouillon")
-    assert outbox_rows() == 0 and find("brouillon").total == 0
+    assert feed_rows() == 0 and find("brouillon").total == 0
 
 
-def test_a_new_submission_with_partners_leaves_no_outbox_row(search_app):
+def test_a_new_submission_with_partners_leaves_no_feed_row(search_app):
     # A pending example's partners are flushed with it: not worth opening the index writer.
     from catalogue.importing import add_examples, validate_all
 
     [example] = add_examples(validate_all([(1, neutral())]), state="pending")
     assert example.partners
     db.session.flush()
-    assert outbox_rows() == 0
+    assert feed_rows() == 0
     db.session.commit()
-    assert outbox_rows() == 0 and find("").total == 0
+    assert feed_rows() == 0 and find("").total == 0
 
 
 def test_rollback_leaves_the_index_untouched(search_app, add):
     eid = add(title="Un lavoir restauré")
+    before = feed_rows()
     example = db.session.get(Example, eid)
     example.title = "Un moulin restauré"
     db.session.flush()
-    assert outbox_rows() == 1  # written in the transaction…
+    assert feed_rows() == before + 1  # written in the transaction…
     db.session.rollback()
-    assert outbox_rows() == 0  # …and gone with it
+    assert feed_rows() == before  # …and gone with it
     assert find("lavoir").ids() == [eid] and find("moulin").total == 0
     assert search.check().clean
 
 
-def test_outbox_row_is_committed_with_the_change(search_app, add, monkeypatch):
+def test_feed_row_is_committed_with_the_change(search_app, add, monkeypatch):
     eid = add(title="Un lavoir")
     # The index write fails once, as if the process died right after the database commit.
     real = sync.document
@@ -137,38 +139,18 @@ def test_outbox_row_is_committed_with_the_change(search_app, add, monkeypatch):
     monkeypatch.setattr(sync, "document", crash_once)
     edit(eid, title="Un moulin")
     assert db.session.get(Example, eid).title == "Un moulin"  # the data change is committed
-    assert outbox_rows() == 1 and find("moulin").total == 0   # the index is behind, durably
-    assert search.status()["pending"] == 1
+    assert pending_changes() == 1 and find("moulin").total == 0   # the index is behind, durably
     # The next start-up catches up.
     restarted = create_app(dict(search_app.config, TESTING=True))
     with restarted.app_context():
-        assert outbox_rows() == 0
+        assert pending_changes() == 0
         assert find("moulin").ids() == [eid] and find("lavoir").total == 0
 
 
-def test_a_late_delete_of_applied_outbox_rows_spares_a_newer_change(search_app, add):
-    # A process deletes the rows it applied once the index lock is released; meanwhile another
-    # may have applied and deleted them too, and a new change been written. On SQLite an
-    # emptied table used to hand the same id out again, and that late delete lost the change.
-    eid = add(title="Un lavoir")
-    ids = sa.select(IndexOutbox.id)
-    search.write_outbox([eid], connection=db.session.connection())  # left for later
-    db.session.commit()
-    [applied] = db.session.scalars(ids).all()
-    db.session.execute(sa.delete(IndexOutbox))  # applied and deleted by another process
-    search.write_outbox([eid], connection=db.session.connection())
-    db.session.commit()
-    [newer] = db.session.scalars(ids).all()
-    assert newer != applied
-    db.session.execute(sa.delete(IndexOutbox).where(IndexOutbox.id.in_([applied])))  # late
-    db.session.commit()
-    assert outbox_rows() == 1
-
-
-def test_bulk_update_goes_through_write_outbox(search_app, add):
+def test_bulk_update_goes_through_record_changes(search_app, add):
     eid = add(title="Un lavoir")
     db.session.execute(sa.update(Example).where(Example.id == eid).values(title="Un moulin"))
-    search.write_outbox([eid])
+    search.record_changes([eid])
     db.session.commit()
     assert find("moulin").ids() == [eid] and search.check().clean
 
@@ -189,14 +171,14 @@ def test_locked_writer_leaves_rows_applied_by_the_next_commit(make_app):
         try:
             assert holder.stdout.readline().strip() == "locked"
             edit(first, title="Un moulin")
-            assert outbox_rows() == 1 and find("moulin").total == 0
-            assert search.process_outbox() == 0  # still locked: nothing lost, nothing applied
+            assert pending_changes() == 1 and find("moulin").total == 0
+            assert search.catch_up() == 0  # still locked: nothing lost, nothing applied
         finally:
             holder.kill()
             holder.wait(timeout=10)
             holder.stdout.close()
         edit(second, title="Une forge")
-        assert outbox_rows() == 0
+        assert pending_changes() == 0
         assert find("moulin").ids() == [first] and find("forge").ids() == [second]
         assert search.check().clean
         db.session.remove()
@@ -278,12 +260,15 @@ def test_check_index_reports_missing_stale_and_orphaned(search_app, runner, add)
 
 def test_check_index_applies_pending_rows_first(search_app, runner, add, monkeypatch):
     eid = add(title="Un lavoir")
-    monkeypatch.setattr(sync, "process_outbox", lambda store: 0)  # the after-commit apply fails
+    monkeypatch.setattr(sync, "catch_up", lambda store: 0)  # the after-commit apply fails
     edit(eid, title="Un moulin")
     monkeypatch.undo()
-    assert outbox_rows() == 1
+    assert pending_changes() == 1
     result = runner.invoke(args=["check-index"])
-    assert result.exit_code == 0 and "1 mise(s) à jour en attente appliquée(s)" in result.output
+    assert result.exit_code == 0, result.output
+    assert "sur le flux des changements : 1 changement(s)" in result.output
+    assert "1 mise(s) à jour en attente appliquée(s)" in result.output
+    assert find("moulin").ids() == [eid] and pending_changes() == 0
 
 
 def test_missing_index_is_rebuilt_at_start_up(search_app, add):
@@ -317,7 +302,7 @@ def test_status_reports_documents_and_pending(search_app, add):
     add()
     add()
     info = search.status()
-    assert info == {"ok": True, "documents": 2, "pending": 0,
+    assert info == {"ok": True, "documents": 2, "pending": 0, "behind_seconds": 0.0,
                     "schema_version": SCHEMA_VERSION, "error": None}
 
 
@@ -336,11 +321,11 @@ def test_removed_and_unwritable_index_degrades_then_recovers(tmp_path, make_app)
             assert results.degraded and results.hits == [] and results.total == 0
             edit(eid, title="Un moulin")  # the database keeps working
             assert db.session.get(Example, eid).title == "Un moulin"
-            assert outbox_rows() == 1 and not search.status()["ok"]
+            assert pending_changes() >= 1 and not search.status()["ok"]
             assert search.all_ids(search.SearchRequest()) == [] and search.similar(eid) == []
         recovered = wait_for(lambda: (lambda r: None if r.degraded else r)(find("moulin")))
         assert recovered and recovered.ids() == [eid]
-        assert wait_for(lambda: outbox_rows() == 0) and search.check().clean
+        assert wait_for(lambda: pending_changes() == 0) and search.check().clean
         db.session.remove()
 
 
@@ -349,12 +334,11 @@ def test_read_only_index_keeps_answering_and_catches_up(search_app, add):
     other = add(title="Un four")
     with immutable(Path(current(search_app))):
         edit(eid, title="Un moulin")
-        assert outbox_rows() == 1
+        assert pending_changes() == 1
         results = find("lavoir")
         assert not results.degraded and results.ids() == [eid]  # the last known state
-        assert search.status()["pending"] == 1
     edit(other, title="Une forge")  # the next commit applies both
-    assert outbox_rows() == 0
+    assert pending_changes() == 0
     assert find("moulin").ids() == [eid] and find("forge").ids() == [other]
 
 
@@ -366,7 +350,7 @@ def test_submissions_do_not_touch_the_index(search_app, add):
     example.set_partners([{"name": "Beta", "kind": "association", "role": ""},
                           {"name": "Gamma", "kind": "entreprise", "role": ""}])
     db.session.commit()
-    assert outbox_rows() == 0
+    assert feed_rows() == 1  # the published example's, only
     assert store(search_app).searcher().reader().generation() == generation
 
 

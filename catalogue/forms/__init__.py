@@ -14,7 +14,7 @@ from .accounts import (
 from .alerts import AlertForm
 from .common import EmptyForm, options
 from .contact import ContactForm
-from .contribute import SubmissionForm
+from .contribute import RenewLinkForm, SubmissionForm
 from .example import ExampleForm
 from .moderation import DecisionForm, JournalFilterForm, ModerationEditForm, QueueFilterForm
 from .partners import PartnerForm
@@ -34,6 +34,7 @@ __all__ = [
     "OwnPasswordForm",
     "PartnerForm",
     "QueueFilterForm",
+    "RenewLinkForm",
     "SubmissionForm",
     "UserCreateForm",
     "UserPasswordForm",

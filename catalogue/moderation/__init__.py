@@ -1,7 +1,8 @@
 """Moderators review the queue, edit and decide; admins manage the accounts."""
 
-from . import accounts, journal, review
+from ..diff import compare, resubmission_changes, text_diff
+from . import accounts, journal, review, updates
 from .blueprint import bp
-from .diff import compare, resubmission_changes, text_diff
 
-__all__ = ["accounts", "bp", "compare", "journal", "resubmission_changes", "review", "text_diff"]
+__all__ = ["accounts", "bp", "compare", "journal", "resubmission_changes", "review", "text_diff",
+           "updates"]

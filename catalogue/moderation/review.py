@@ -18,7 +18,8 @@ from flask import (
 from flask_babel import gettext, ngettext
 from flask_login import current_user
 
-from .. import i18n, mail, taxonomy, workflow
+from .. import i18n, mail, revisions, taxonomy, workflow
+from ..diff import resubmission_changes
 from ..extensions import db
 from ..forms import (
     DecisionForm,
@@ -29,7 +30,6 @@ from ..forms import (
 from ..importing import apply_record
 from ..models import Example
 from .blueprint import bp, get_example, page_number
-from .diff import resubmission_changes
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +105,7 @@ def queue():
         counts=counts,
         page=page,
         bulk=EmptyForm(),
+        revisions=revisions.pending(),
     )
 
 
@@ -157,6 +158,7 @@ def _review_page(
         form=form,
         decisions=decisions,
         resubmission=resubmission_changes(example),
+        revision=revisions.open_revision(example),
         conflict=conflict,
         actions=workflow.ACTIONS,
     ), status

@@ -8,15 +8,17 @@ No Whoosh object leaves this package: callers get ids, counts and escaped snippe
 - `parse_args(args)` / `parse_args_strict(args)`: the query string of /exemples/ and the API
   (q, the facet parameters of FACETS, tri, page, per_page, and exact=1 to search the words as
   typed, without automatic spelling correction).
-- The index follows the database through the outbox (see `sync`): any ORM change to an example
-  or its partners is applied right after the commit. Bulk `sa.update()` / `sa.delete()` emit no
-  ORM events: call `write_outbox(ids)` in the same transaction, or `rebuild()` afterwards.
+- Each host's index copy follows the database through the change feed (`feed`, `sync`): any ORM
+  change to an example or its partners is applied to this host's copy right after the commit,
+  and to other hosts' copies by their follower (`follow`). Bulk `sa.update()` / `sa.delete()`
+  emit no ORM events: call `record_changes(ids)` in the same transaction, or `rebuild()`.
 - Words are widened at query time through the thesaurus of the field (`thesaurus`,
   synonyms.txt; the instance folder's copy wins; `current_thesaurus()`), and only misspelt
   words are corrected (`lexicon`): results say which terms widened the search (`widened`) and
   which correct words matched nothing (`unmatched`, with `related` terms and `themes`).
 - `rebuild()` builds a new generation beside the live one and swaps it in atomically;
-  `check()` compares the index with the database; `status()` feeds /healthz.
+  `check()` compares the index with the database; `status()` (with this copy's lag in the
+  feed) feeds /healthz.
 - Inside: `engine` (pages, facets, orders) over `matching` and `snapshot` (per-generation
   bitsets and scores); `store` = `reading` + `writing` over `files`; any use of Whoosh beyond
   its public API only in `internals`, compared with the public API by test_search_internals.
@@ -31,14 +33,14 @@ import sqlalchemy as sa
 from flask import current_app
 
 from ..extensions import db
-from . import sync, thesaurus
+from . import feed, sync, thesaurus
 from .engine import run_all_ids, run_facet_counts, run_search, run_similar, run_term_counts
 from .facets import FACET_LABELS, FACETS, YEAR_RANGES, YEARS, label_of
 from .request import BadParameter, SearchRequest, describe, parse_args, parse_args_strict
 from .results import FacetValue, Hit, PageOutOfRange, SearchResults, degraded
 from .schema import SCHEMA_VERSION
 from .store import IndexUnavailable, Store
-from .sync import CheckReport, write_outbox
+from .sync import CheckReport, record_changes
 
 log = logging.getLogger(__name__)
 
@@ -47,19 +49,22 @@ __all__ = [
     "FacetValue", "Hit", "PageOutOfRange", "SearchRequest", "SearchResults", "all_ids",
     "check", "current_thesaurus", "describe", "facet_counts", "init_app", "label_of", "parse_args",
     "parse_args_strict",
-    "process_outbox", "rebuild", "search", "similar", "status", "term_counts", "version", "write_outbox",
+    "catch_up", "rebuild", "record_changes", "search", "similar", "status", "term_counts",
+    "version",
 ]
 
 
 def init_app(app) -> None:
     """Attach the index of app.config["INDEX_DIR"] to the app and bring it up to date.
 
-    At start-up a missing index, or one built for an older SCHEMA_VERSION, is rebuilt from the
-    database, then the outbox is applied. Nothing happens while the database has no tables
-    (before `init-db`); an unwritable index directory is logged and search degrades.
+    At start-up a missing index, one built for an older SCHEMA_VERSION, or one behind the change
+    feed's retained window, is rebuilt from the database; then the copy catches up with the
+    feed. Nothing happens while the database has no tables (before `init-db`); an unwritable
+    index directory is logged and search degrades.
     """
     timeout = float(app.config.get("SEARCH_WRITE_TIMEOUT", 5.0))
-    store = Store(app.config["INDEX_DIR"], write_timeout=timeout)
+    retention = float(app.config.get("INDEX_FEED_RETENTION", feed.RETENTION))
+    store = Store(app.config["INDEX_DIR"], write_timeout=timeout, retention=retention)
     app.extensions["search"] = store
     app.extensions["search_thesaurus"] = thesaurus.Source(app.instance_path)
     sync.register_listeners()
@@ -72,7 +77,7 @@ def init_app(app) -> None:
                 log.info("search: rebuilding the index at start-up (%s)", reason)
                 sync.rebuild(store, if_needed=True)
             else:
-                sync.process_outbox(store)
+                sync.catch_up(store)
         except Exception as exc:
             store.last_error = repr(exc)
             log.warning("search: index not ready at start-up: %r", exc)
@@ -130,20 +135,22 @@ def check() -> CheckReport:
     return sync.check(_store())
 
 
-def process_outbox() -> int:
-    """Apply pending outbox rows if the writer lock can be had; return how many."""
-    return sync.process_outbox(_store())
+def catch_up() -> int:
+    """Apply the feed's changes this host's copy has not read, if the writer lock can be had;
+    return how many."""
+    return sync.catch_up(_store())
 
 
 def status() -> dict:
     """Report the index state for /healthz."""
     store = _store()
-    info = {"ok": False, "documents": 0, "pending": 0,
+    info = {"ok": False, "documents": 0, "pending": 0, "behind_seconds": 0.0,
             "schema_version": store.schema_version() or 0, "error": None}
     try:
-        info["pending"] = sync.pending()
+        info["pending"], behind = sync.lag(store)
+        info["behind_seconds"] = round(behind, 1)
     except Exception as exc:
-        info["error"] = f"outbox unreadable: {exc!r}"
+        info["error"] = f"change feed unreadable: {exc!r}"
     try:
         info["documents"] = store.searcher().doc_count()
     except Exception as exc:
@@ -196,7 +203,7 @@ def _attempt(work, fallback):
 
 def _tables_exist() -> bool:
     inspector = sa.inspect(db.engine)
-    return inspector.has_table("example") and inspector.has_table("index_outbox")
+    return inspector.has_table("example") and inspector.has_table("index_change")
 
 
 def _unavailable(store: Store, exc: Exception) -> None:

@@ -11,7 +11,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from ..extensions import db
-from . import check, process_outbox, rebuild, term_counts, write_outbox
+from . import catch_up, check, rebuild, record_changes, status, term_counts
 from .thesaurus import load
 
 
@@ -32,13 +32,16 @@ def reindex_command() -> None:
 def check_index_command(fix: bool) -> None:
     """Compare the search index with the database; exit 1 when they differ."""
     try:
-        applied = process_outbox()
+        info = status()
+        click.echo(f"Retard de l’index de cet hôte sur le flux des changements : "
+                   f"{info['pending']} changement(s), {info['behind_seconds']:g} s.")
+        applied = catch_up()
         if applied:
             click.echo(f"{applied} mise(s) à jour en attente appliquée(s).")
         report = check()
         if fix and not report.clean:
-            write_outbox(report.missing + report.stale + report.orphaned)
-            db.session.commit()  # the commit applies the outbox
+            record_changes(report.missing + report.stale + report.orphaned)
+            db.session.commit()  # the commit applies the changes
             report = check()
     except Exception as exc:
         raise click.ClickException(f"vérification impossible : {exc}") from None

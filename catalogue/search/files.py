@@ -192,7 +192,7 @@ def remove_leftovers(index_dir: str, keep: str | None) -> None:
 def generation_locked(path: str | None, timeout: float):
     """Hold the current generation's writer lock so no update lands in it during a build.
 
-    Updates refused meanwhile stay in the outbox and are applied to the new generation.
+    Changes committed meanwhile are after the new generation's feed position: it reads them.
     """
     lock = None
     if path is not None:

@@ -12,6 +12,7 @@ import json
 import os
 import threading
 
+from . import feed
 from .files import CURRENT, META, REBUILD_LOCK, flock, open_index
 from .internals import deleted_docs, leaves, open_searcher
 from .schema import SCHEMA_VERSION
@@ -25,8 +26,10 @@ class IndexUnavailable(Exception):
 class Reading:
     """One index directory read: its state on disk, searchers and snapshots."""
 
-    def __init__(self, index_dir: str) -> None:
+    def __init__(self, index_dir: str, retention: float | None = None) -> None:
         self.index_dir = os.path.abspath(index_dir)
+        # Seconds the change feed keeps its rows; None: this index does not follow the feed.
+        self.retention = retention
         self.link = os.path.join(self.index_dir, CURRENT)
         self._local = threading.local()
         self._lock = threading.Lock()
@@ -54,13 +57,20 @@ class Reading:
             return 0
 
     def needs_rebuild(self) -> str | None:
-        """Say why the index must be rebuilt (missing, older schema, unreadable), or None."""
+        """Say why the index must be rebuilt (missing, older schema, unreadable, not knowing
+        where it stands in the change feed or behind its retained window), or None."""
         path = self.current_path()
         if path is None:
             return "missing"
         version = self.schema_version(path)
         if version != SCHEMA_VERSION:
             return f"schema version {version}, expected {SCHEMA_VERSION}"
+        if self.retention is not None:
+            position = feed.load(path)
+            if position is None:
+                return "no position in the change feed"
+            if position.stale(self.retention):
+                return f"behind the change feed's window (last read {position.read_at:%Y-%m-%d %H:%M})"
         try:
             open_index(path).doc_count()
         except Exception as exc:  # Whoosh reports damage with many exception types

@@ -1,24 +1,26 @@
-"""Keep the index in step with the database, through an outbox written in the same transaction.
+"""Keep this host's index copy in step with the database, through the change feed (`feed`).
 
 - `after_flush` collects the examples whose index document may change (examples new, edited or
-  deleted, examples whose partners changed) and INSERTs one `index_outbox` row for each, on the
-  flushing connection: the pending change is durable exactly when the data change is.
-- `after_commit` applies the outbox; `after_rollback` forgets the collection (the outbox rows
-  rolled back with everything else).
-- Applying the outbox (any process applies every row, not only its own): take the index writer
-  lock, *then* read the outbox rows and the current state of those examples, write, commit the
-  index, and delete exactly the rows read. Reading after taking the lock means whoever writes
-  last has read last: the latest database state wins whatever the order of processes. When the
-  lock cannot be had in time, the rows stay and the next commit, start-up, `check-index` or
-  `reindex` applies them; a crash between the database commit and the index write is caught
-  up the same way.
+  deleted, examples whose partners changed) and INSERTs one `index_change` row for each, on the
+  flushing connection: the change is in the feed exactly when the data change is committed.
+- `after_commit` catches this host's copy up at once; `after_rollback` forgets the collection
+  (the rows rolled back with everything else). Other hosts catch up when told (`follow`).
+- Catching up: take the index writer lock, *then* read the feed from the copy's position and
+  the current state of those examples, write, commit the index, and save the new position
+  beside it. Reading after taking the lock means whoever writes last has read last: the latest
+  database state wins whatever the order of processes. A crash before the position is saved
+  only makes the copy read those changes again. When the lock cannot be had in time, the next
+  commit, the follower, start-up, `check-index` or `reindex` catches up.
+- A copy with no position, or one behind the feed's retained window, is rebuilt.
 - Bulk `sa.update()` / `sa.delete()` statements emit no ORM events: code doing bulk changes must
-  call `write_outbox(ids)` in the same transaction, or `rebuild()` afterwards.
+  call `record_changes(ids)` in the same transaction, or `rebuild()` afterwards.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -28,14 +30,16 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session, selectinload
 
 from ..extensions import db
-from ..models import Example, IndexOutbox, Partner, utcnow
+from ..models import Example, Partner, utcnow
+from . import feed
 from .internals import release
 from .schema import document
 from .store import IndexUnavailable, Store, WriterBusy
 
 log = logging.getLogger(__name__)
 
-PENDING = "catalogue.search.pending"  # session.info: ids given an outbox row in this transaction
+PENDING = "catalogue.search.pending"  # session.info: ids given a feed row in this transaction
+PRUNE_EVERY = 600.0  # seconds: how often a process deletes the feed's expired rows
 LOAD_BATCH = 500
 
 
@@ -61,7 +65,7 @@ def _after_flush(session: Session, flush_context) -> None:
     done = session.info.setdefault(PENDING, set())
     fresh = sorted(ids - done)
     if fresh:
-        write_outbox(fresh, connection=session.connection())
+        record_changes(fresh, connection=session.connection())
         done.update(fresh)
 
 
@@ -72,11 +76,11 @@ def _after_commit(session: Session) -> None:
     if store is None:
         return
     try:
-        process_outbox(store)
-    except IndexUnavailable as exc:  # the rows stay in the outbox, applied once it is back
-        log.warning("search: outbox not applied after a commit: %s", exc)
-    except Exception:  # never fail a request after its commit: the rows stay for later
-        log.exception("search: could not apply the outbox after a commit")
+        catch_up(store)
+    except IndexUnavailable as exc:  # the copy reads the changes once it is back
+        log.warning("search: index not caught up after a commit: %s", exc)
+    except Exception:  # never fail a request after its commit: the feed keeps the changes
+        log.exception("search: could not catch the index up after a commit")
 
 
 def _forget(session: Session) -> None:
@@ -84,7 +88,7 @@ def _forget(session: Session) -> None:
 
 
 def _forget_soft(session: Session, previous_transaction) -> None:
-    # A rolled-back savepoint took its outbox rows with it: let later flushes write them again.
+    # A rolled-back savepoint took its feed rows with it: let later flushes write them again.
     session.info.pop(PENDING, None)
 
 
@@ -125,53 +129,69 @@ def _was_or_is_published(example: Example) -> bool:
     return example.state == "published" or "published" in (history.deleted or ())
 
 
-def write_outbox(example_ids: Iterable[int], connection=None) -> None:
-    """Record that these examples' documents must be refreshed, in the caller's transaction."""
+def record_changes(example_ids: Iterable[int], connection=None) -> None:
+    """Record in the feed that these examples' documents must be refreshed, in the caller's
+    transaction."""
     rows = [{"example_id": int(i), "created_at": utcnow()} for i in example_ids]
     if not rows:
         return
     if connection is None:
         connection = db.session.connection()
-        # Have the commit apply them, as it does for the rows the ORM events write.
+        # Have the commit catch up, as it does for the rows the ORM events write.
         db.session.info.setdefault(PENDING, set()).update(r["example_id"] for r in rows)
-    connection.execute(sa.insert(IndexOutbox.__table__), rows)
+    feed.record(connection, rows)
 
 
-def pending() -> int:
-    """Return the number of outbox rows waiting."""
+def lag(store: Store) -> tuple[int, float]:
+    """Return how many changes this copy has not applied, and how old the oldest is (s)."""
+    path = store.current_path()
     with db.engine.connect() as conn:
-        return conn.scalar(sa.select(sa.func.count()).select_from(IndexOutbox.__table__)) or 0
+        return feed.lag(conn, feed.load(path) if path else None)
 
 
-def process_outbox(store: Store) -> int:
-    """Apply every outbox row if the writer lock can be had; return how many were applied."""
-    outbox = IndexOutbox.__table__
-    with db.engine.connect() as conn:
-        if not conn.scalar(sa.select(outbox.c.id).limit(1)):
+def catch_up(store: Store) -> int:
+    """Apply the feed's changes this copy has not read, if the writer lock can be had.
+
+    Return how many changes were applied. A copy that is missing, has no position or is behind
+    the feed's retained window is rebuilt instead.
+    """
+    path = store.current_path()
+    position = feed.load(path) if path else None
+    if position is None or position.stale(store.retention or feed.RETENTION):
+        count = store.rebuild(published_documents, if_needed=True, position=_start)
+        if count is not None:
+            log.info("search: index rebuilt with %d document(s) in %s", count, store.index_dir)
+        path = store.current_path()
+        position = feed.load(path) if path else None
+        if position is None:  # not this index's feed (no retention set), or rebuilt elsewhere
             return 0
-    if store.current_path() is None:
-        # No index at all yet (first start before init-db, or removed): build it, which drains.
-        return rebuild(store, if_needed=True) or 0
+    with db.engine.connect() as conn:
+        unread, later = feed.read(conn, position)  # a cheap look first, without the lock
+    if not unread:
+        if later.read_at - position.read_at > feed.REFRESH:
+            with contextlib.suppress(OSError):  # an idle copy stays within the retained window
+                feed.save(path, later)
+        return 0
     try:
         writer = store.open_writer()
     except WriterBusy as exc:
-        log.info("search: outbox left for later (%s)", exc)
+        log.info("search: changes left for later (%s)", exc)
         return 0
     try:
+        path = store.current_path()
+        position = feed.load(path) or position  # another worker may have moved it meanwhile
         with db.engine.connect() as conn:
-            rows = conn.execute(
-                sa.select(outbox.c.id, outbox.c.example_id).order_by(outbox.c.id)
-            ).all()
-            example_ids = sorted({example_id for _, example_id in rows})
+            changes, later = feed.read(conn, position)
+            example_ids = sorted({change.example_id for change in changes})
             # Index if published, else remove: delete every version, add the published ones.
-            changes = store.delete_examples(writer, example_ids)
+            written = store.delete_examples(writer, example_ids)
             for example in _load(conn, example_ids):
                 writer.add_document(**document(example))
-                changes += 1
+                written += 1
     except BaseException:
         release(writer)
         raise
-    if not changes:
+    if not written:
         # Nothing to write (an example never published): a commit would still start a new
         # generation and make every process reopen its searcher.
         writer.cancel()
@@ -180,15 +200,29 @@ def process_outbox(store: Store) -> int:
             store.commit(writer)
         except Exception as exc:
             raise IndexUnavailable(f"index commit failed: {exc!r}") from exc
-    if not rows:
-        return 0
-    row_ids = [row_id for row_id, _ in rows]
-    with db.engine.begin() as conn:
-        for start in range(0, len(row_ids), LOAD_BATCH):
-            chunk = row_ids[start:start + LOAD_BATCH]
-            conn.execute(sa.delete(outbox).where(outbox.c.id.in_(chunk)))
-    log.info("search: applied %d outbox row(s) for %d example(s)", len(rows), len(example_ids))
-    return len(rows)
+    feed.save(path, later)
+    if changes:
+        log.info("search: applied %d change(s) for %d example(s)", len(changes), len(example_ids))
+    _prune_now_and_then(store)
+    return len(changes)
+
+
+_last_prune = 0.0
+
+
+def _prune_now_and_then(store: Store) -> None:
+    global _last_prune
+    now = time.monotonic()
+    if now - _last_prune < PRUNE_EVERY:
+        return
+    _last_prune = now
+    try:
+        with db.engine.begin() as conn:
+            deleted = feed.prune(conn, store.retention or feed.RETENTION)
+        if deleted:
+            log.info("search: %d change(s) older than the retained window deleted", deleted)
+    except Exception as exc:  # the next prune tries again
+        log.warning("search: could not prune the change feed: %r", exc)
 
 
 def _load(conn, example_ids: list[int]) -> Iterator[Example]:
@@ -214,15 +248,20 @@ def published_documents() -> Iterator[dict]:
 
 
 def rebuild(store: Store, *, if_needed: bool = False) -> int | None:
-    """Build a fresh index from the database, swap it in, then apply the outbox."""
-    count = store.rebuild(published_documents, if_needed=if_needed)
+    """Build a fresh index from the database, swap it in, then catch up with the feed."""
+    count = store.rebuild(published_documents, if_needed=if_needed, position=_start)
     if count is not None:
         log.info("search: index rebuilt with %d document(s) in %s", count, store.index_dir)
     try:
-        process_outbox(store)
+        catch_up(store)
     except (WriterBusy, IndexUnavailable) as exc:
-        log.warning("search: outbox not applied after rebuild (%s)", exc)
+        log.warning("search: feed not applied after rebuild (%s)", exc)
     return count
+
+
+def _start() -> feed.Position:
+    with db.engine.connect() as conn:
+        return feed.start(conn)
 
 
 @dataclass

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 
 from whoosh.writing import NO_MERGE, LockError
 
+from . import feed
 from .files import (
     REBUILD_LOCK,
     build_generation,
@@ -42,8 +43,9 @@ class WriterBusy(Exception):
 class Writing(Reading):
     """One index directory read and written safely across processes."""
 
-    def __init__(self, index_dir: str, write_timeout: float = 5.0) -> None:
-        super().__init__(index_dir)
+    def __init__(self, index_dir: str, write_timeout: float = 5.0,
+                 retention: float | None = None) -> None:
+        super().__init__(index_dir, retention)
         self.write_timeout = write_timeout
         self._merging = threading.Lock()
         self._last_commit = 0.0
@@ -175,12 +177,14 @@ class Writing(Reading):
             raise
 
     def rebuild(self, documents: Callable[[], Iterable[dict]], *, if_needed: bool = False,
-                lock_timeout: float | None = None) -> int | None:
+                lock_timeout: float | None = None,
+                position: Callable[[], feed.Position] | None = None) -> int | None:
         """Build a fresh generation from documents() and swap it in; return the doc count.
 
         Searches keep using the old generation meanwhile. With if_needed, do nothing (return
         None) when the index turns out to be healthy once the rebuild lock is had, so several
-        workers starting together build it once.
+        workers starting together build it once. position() gives the change feed's position
+        before documents() is read: it is saved with the new generation.
         """
         os.makedirs(self.index_dir, exist_ok=True)
         with flock(os.path.join(self.index_dir, REBUILD_LOCK), timeout=lock_timeout) as had:
@@ -189,10 +193,13 @@ class Writing(Reading):
             if if_needed and self.needs_rebuild() is None:
                 return None
             remove_leftovers(self.index_dir, keep=self.current_path())
-            # Updates refused while the old generation is locked stay in the outbox and are
-            # applied to the new one.
+            # Changes committed while the old generation is locked are after the new one's
+            # position in the feed: it reads them.
             with generation_locked(self.current_path(), max(self.write_timeout * 3, 10)):
+                start = position() if position is not None else None
                 count, gen = build_generation(self.index_dir, documents, make_schema())
+                if start is not None:
+                    feed.save(gen, start)
                 swap_current(self.index_dir, gen)
             remove_leftovers(self.index_dir, keep=gen)
         return count

@@ -1,4 +1,4 @@
-"""What changed between two snapshots of an example, for the review page."""
+"""What changed between two snapshots of an example, for reviews and the public history."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import re
 
 from flask_babel import gettext
 
-from .. import taxonomy, validation
-from ..i18n import N_
-from ..models import Example, ModerationEvent
+from . import taxonomy, validation
+from .i18n import N_
+from .models import Example, ModerationEvent
 
 
 def _tokens(text: str) -> list[str]:

@@ -7,8 +7,6 @@ import secrets
 
 import sqlalchemy as sa
 from flask import (
-    Blueprint,
-    abort,
     current_app,
     flash,
     make_response,
@@ -21,13 +19,15 @@ from flask import (
 from flask_babel import gettext, ngettext
 from sqlalchemy.exc import IntegrityError
 
-from . import i18n, mail, validation, workflow
-from .extensions import csrf, db, limiter
-from .forms import SubmissionForm
-from .importing import apply_record, unique_slug
-from .models import Example, ModerationEvent, hash_token, utcnow
+from .. import i18n, mail, revisions, validation, workflow
+from ..extensions import csrf, db, limiter
+from ..forms import SubmissionForm
+from ..importing import apply_record, unique_slug
+from ..models import Example, ModerationEvent, hash_token, utcnow
+from . import owners
+from .blueprint import bp, by_token, form_page, no_store, read_posted, refused_as_spam
 
-bp = Blueprint("contribute", __name__)
+__all__ = ["bp", "by_token", "delay_in_words", "owners"]
 log = logging.getLogger(__name__)
 
 
@@ -62,20 +62,6 @@ def notify_moderators(example: Example, resubmitted: bool) -> None:
                   link=review_url(example), resubmitted=resubmitted)
 
 
-def _refused_as_spam():
-    log.warning("honeypot filled on %s from %s: nothing saved", request.path, request.remote_addr)
-    return render_template("contribute/spam.html"), 400
-
-
-def _form_page(template: str, form: SubmissionForm | None, status: int = 200, **context):
-    expired = form is not None and form.csrf_expired
-    response = make_response(
-        render_template(template, form=form, expired=expired, **context), status
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 # The global CSRF check would answer a bare 400 page and lose what was typed: the form's own
 # csrf_token field refuses the POST instead, and the page is shown again, filled in.
 @bp.route("/proposer", methods=["GET", "POST"])
@@ -87,13 +73,13 @@ def submit():
         form.once.data = secrets.token_urlsafe(24)
     if request.method == "POST":
         if form.is_spam:
-            return _refused_as_spam()
+            return refused_as_spam()
         if form.add_partner.data:
             form.add_partner_row()
-            return _form_page("contribute/submit.html", form, added=True)
+            return form_page("contribute/submit.html", form, added=True)
     data = form.cleaned() if form.validate_on_submit() else None
     if data is None:
-        return _form_page("contribute/submit.html", form)
+        return form_page("contribute/submit.html", form)
 
     key = hash_token(form.once.data) if form.once.data else None
     for attempt in range(3):
@@ -154,25 +140,6 @@ def latest_comment(example: Example) -> ModerationEvent | None:
     return None
 
 
-def by_token(token: str) -> Example:
-    """Return the example a follow-up token opens, or answer 404."""
-    example = db.session.scalar(
-        sa.select(Example).where(Example.follow_token_hash == hash_token(token))
-    )
-    if example is None:
-        abort(404)
-    if example.details_erased_at is not None:
-        # The link still names the example, but it no longer opens it: say why, not 404.
-        abort(_no_store(make_response(
-            render_template("contribute/erased.html", example=example), 410)))
-    return example
-
-
-def _no_store(response):
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 def delay_in_words(delay) -> str | None:
     """Say a review delay the way people do: « moins d’une journée », « 3 jours »."""
     if delay is None:
@@ -195,12 +162,13 @@ def follow(token: str):
         "editable": editable,
         "delay": delay_in_words(workflow.usual_review_delay())
         if example.state == "pending" else None,
+        "revision": revisions.latest(example) if example.is_published else None,
     }
     if request.method == "GET":
         form = SubmissionForm(obj=example) if editable else None
         if form is not None:
             form.version.data = example.version
-        return _form_page("contribute/follow.html", form, **context)
+        return form_page("contribute/follow.html", form, **context)
 
     if not editable:
         flash(
@@ -209,14 +177,9 @@ def follow(token: str):
         )
         return redirect(url_for("contribute.follow", token=token))
     form = SubmissionForm()
-    if form.is_spam:
-        return _refused_as_spam()
-    if form.add_partner.data:
-        form.add_partner_row()
-        return _form_page("contribute/follow.html", form, added=True, **context)
-    data = form.cleaned() if form.validate_on_submit() else None
+    data, page = read_posted(form, "contribute/follow.html", context)
     if data is None:
-        return _form_page("contribute/follow.html", form, **context)
+        return page
     def change(example: Example) -> None:
         apply_record(example, data)
         example.language = i18n.current_language()
@@ -229,7 +192,7 @@ def follow(token: str):
         # Clear what was posted, or the field would still render the old version.
         form.version.data, form.version.raw_data = example.version, None
         context.update(example=example, editable=example.state == "changes_requested")
-        return _form_page("contribute/follow.html", form, 409, **context)
+        return form_page("contribute/follow.html", form, 409, **context)
     log.info("example %s resubmitted by its contributor", example.id)
     notify_moderators(example, resubmitted=True)
     flash(
@@ -264,7 +227,7 @@ WITHDRAWABLE = workflow.ACTIONS["withdraw"].sources
 
 def _confirm_page(example: Example, token: str, action: str):
     """Ask before an irreversible step: withdrawing the proposal or erasing one's details."""
-    return _no_store(make_response(render_template(
+    return no_store(make_response(render_template(
         "contribute/confirm.html", example=example, token=token, action=action)))
 
 

@@ -1,0 +1,59 @@
+"""The contributors' blueprint, and what its pages share: the follow-up link, the form's answers."""
+
+from __future__ import annotations
+
+import logging
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, make_response, render_template, request
+
+from ..extensions import db
+from ..forms import SubmissionForm
+from ..models import Example, hash_token
+
+bp = Blueprint("contribute", __name__)
+log = logging.getLogger("catalogue.contribute")
+
+
+def refused_as_spam():
+    log.warning("honeypot filled on %s from %s: nothing saved", request.path, request.remote_addr)
+    return render_template("contribute/spam.html"), 400
+
+
+def read_posted(form: SubmissionForm, template: str, context: dict):
+    """Read a posted example form: return (the cleaned record, None) or (None, the answer)."""
+    if form.is_spam:
+        return None, refused_as_spam()
+    if form.add_partner.data:
+        form.add_partner_row()
+        return None, form_page(template, form, added=True, **context)
+    data = form.cleaned() if form.validate_on_submit() else None
+    return data, None if data is not None else form_page(template, form, **context)
+
+
+def form_page(template: str, form: SubmissionForm | None, status: int = 200, **context):
+    expired = form is not None and form.csrf_expired
+    response = make_response(
+        render_template(template, form=form, expired=expired, **context), status
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def by_token(token: str) -> Example:
+    """Return the example a follow-up token opens, or answer 404."""
+    example = db.session.scalar(
+        sa.select(Example).where(Example.follow_token_hash == hash_token(token))
+    )
+    if example is None:
+        abort(404)
+    if example.details_erased_at is not None:
+        # The link still names the example, but it no longer opens it: say why, not 404.
+        abort(no_store(make_response(
+            render_template("contribute/erased.html", example=example), 410)))
+    return example
+
+
+def no_store(response):
+    response.headers["Cache-Control"] = "no-store"
+    return response
