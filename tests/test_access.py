@@ -98,6 +98,7 @@ ACCESS: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("moderation.edit", "GET"): ("/moderation/exemples/{pen_id}/modifier", MODERATORS),
     ("moderation.edit", "POST"): ("/moderation/exemples/{pen_id}/modifier", MODERATORS_EMPTY_POST),
     ("moderation.journal", "GET"): ("/moderation/journal", MODERATORS),
+    ("moderation.messages", "GET"): ("/moderation/messages", MODERATORS),
     ("moderation.revision", "GET"): ("/moderation/mises-a-jour/{rev_id}", MODERATORS),
     ("moderation.decide_revision", "POST"): ("/moderation/mises-a-jour/{rev_id}/decision",
                                              MODERATORS_EMPTY_POST),

@@ -342,3 +342,32 @@ def test_the_form_needs_its_csrf_token_and_keeps_the_message(make_app, tmp_path)
     token = hidden(client.get(page).get_data(as_text=True), "csrf_token")
     assert client.post(page, data=letter(csrf_token=token)).status_code == 303
     assert len(outbox(strict)) == 1
+
+
+# --- the log -------------------------------------------------------------------------------
+
+
+def test_moderators_see_the_log_without_bodies_or_addresses(app, client, make_example, make_user,
+                                                            auth):
+    first = make_example(accepts_messages=True, submitter_email=OWNER)
+    second = make_example(accepts_messages=True, submitter_email=OWNER, title="Un autre jardin")
+    write(client, first)
+    write(client, first, email="autre@example.net")
+    write(client, second)
+    assert client.get("/moderation/messages").status_code == 302  # not for visitors
+    make_user()
+    auth.login()
+    response = client.get("/moderation/messages")
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    html = response.get_data(as_text=True)
+    assert "3 messages relayés ces dernières 24 heures" in html
+    assert first.title in html and "Un autre jardin" in html
+    for secret in (MESSAGE, "Brest", "dominique@example.net", "autre@example.net", OWNER,
+                   "Dominique Visiteur"):
+        assert secret not in html
+    hashes = [entry.sender_hash[:12] for entry in relayed(app)]
+    assert hashes[0] == hashes[2] != hashes[1]  # one sender, one fingerprint
+    assert all(h in html for h in hashes)
+    only_second = client.get(f"/moderation/messages?exemple={second.id}").get_data(as_text=True)
+    assert "Un autre jardin" in only_second and first.title not in only_second
+    assert "Messages relayés" in client.get("/moderation/").get_data(as_text=True)
