@@ -10,7 +10,7 @@ NODE_STAMP := node_modules/.installed
 # The Playwright package drives Debian's Chromium: never let it fetch a browser of its own.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: run test test-postgres bench bench-load install browser-tools test-servers translations clean
+.PHONY: run test test-postgres test-cluster bench bench-load bench-cluster install browser-tools test-servers translations clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -43,8 +43,8 @@ $(NODE_STAMP): package.json package-lock.json
 
 # The tests of several hosts sharing their rate limits start Debian's Redis server.
 test-servers:
-	@command -v redis-server >/dev/null || [ -x /usr/bin/redis-server ] || \
-		(apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q redis-server)
+	@command -v redis-server >/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+		(apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q redis-server postgresql)
 
 run: install
 	$(FLASK) init-db
@@ -55,11 +55,18 @@ test: install browser-tools test-servers
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 
-# The whole suite again on a throwaway PostgreSQL server (Debian's package, installed when missing).
+# The whole suite again on a throwaway PostgreSQL server.
 test-postgres: install browser-tools test-servers
-	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
-		(apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql)
 	scripts/with-postgres.sh $(PY) -m pytest
+
+# Two gunicorn hosts on one throwaway PostgreSQL and Redis, each with its own search index.
+test-cluster: install test-servers
+	CATALOGUE_TEST_CLUSTER=1 scripts/with-postgres.sh $(PY) -m pytest tests/cluster
+
+# The load bench's mix against two hosts for 60 s: throughput, p95, propagation delay.
+bench-cluster: install test-servers
+	@command -v wrk >/dev/null || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk)
+	scripts/with-postgres.sh $(PY) bench/cluster_bench.py
 
 # After changing a text: extract the French msgids, update the English catalogue (new entries
 # come empty, to translate), compile it. Both .po and .mo are committed; tests/test_i18n.py checks.

@@ -268,12 +268,14 @@ def send_digests(now: datetime, *, dry_run: bool = False) -> dict[str, int]:
                 click.echo(f"  - {example.title}")
             counts["sent"] += 1
             continue
+        previous = alert.last_sent_at
+        if not claim_digest(alert.id, previous, now):
+            continue  # another run (another host's cron) has taken this digest
         if _send_digest(alert, examples):
-            alert.last_sent_at = now
             counts["sent"] += 1
         else:
+            claim_digest(alert.id, now, previous)  # not sent: in the next run's digest
             counts["failed"] += 1
-        db.session.commit()  # one alert at a time: a crash never sends the same digest twice
     stale = sa.and_(Alert.confirmed_at.is_(None),
                     Alert.created_at < now - timedelta(days=PENDING_DAYS))
     if dry_run:
@@ -282,6 +284,22 @@ def send_digests(now: datetime, *, dry_run: bool = False) -> dict[str, int]:
         counts["forgotten"] = db.session.execute(sa.delete(Alert).where(stale)).rowcount
         db.session.commit()
     return counts
+
+
+def claim_digest(alert_id: int, previous: datetime | None, now: datetime) -> bool:
+    """Move an alert's last digest from `previous` to `now`, committed; return whether this
+    run did it.
+
+    Claimed before it is sent, by one conditional UPDATE: two runs at once (crons on two
+    hosts) never send one digest twice; a run that dies between the claim and the mail loses
+    that digest rather than ever sending it twice.
+    """
+    same = Alert.last_sent_at.is_(None) if previous is None else Alert.last_sent_at == previous
+    claimed = db.session.execute(
+        sa.update(Alert).where(Alert.id == alert_id, same).values(last_sent_at=now)
+        .execution_options(synchronize_session=False)).rowcount
+    db.session.commit()
+    return bool(claimed)
 
 
 def _send_digest(alert: Alert, examples: list[Example]) -> bool:

@@ -55,6 +55,7 @@ TEMPLATE_RECORD: dict[str, Any] = {
     "themes": ["environnement", "emploi-insertion"],
     "odd": [8, 12],
     "start_year": 2021,
+    "end_year": None,
     "status": "en-cours",
     "website": "https://exemple.org/recyclerie",
 }
@@ -132,7 +133,7 @@ def _record(cells: dict[str | None, str]) -> dict[str, Any]:
             record[name] = [_number(v) for v in items] if name == "odd" else items
         elif name == "partners":
             record[name] = [parse_partner(p) for p in split_list(value)]
-        elif name == "start_year":
+        elif name in ("start_year", "end_year"):
             record[name] = _number(value.strip()) if value.strip() else None
         else:
             record[name] = value

@@ -72,6 +72,7 @@ HEADINGS = {
     "themes": N_("Thématiques"),
     "odd": N_("ODD"),
     "start_year": N_("Année de lancement"),
+    "end_year": N_("Année de fin"),
     "status": N_("Statut"),
     "website": N_("Site web"),
 }

@@ -165,8 +165,9 @@ def example_jsonld(example: Example) -> dict[str, Any]:
     if example.published_at:
         data["datePublished"] = iso(example.published_at)
         data["dateModified"] = iso(_changed(example))
-    if example.start_year:
-        data["temporalCoverage"] = f"{example.start_year}/.."
+    if example.start_year or example.end_year:
+        # ISO 8601 interval, « .. » for an open or unknown end: 2012/2020, 2012/.., ../2020.
+        data["temporalCoverage"] = f"{example.start_year or '..'}/{example.end_year or '..'}"
     if example.website:
         data["sameAs"] = example.website
     return data

@@ -121,8 +121,9 @@ def add_examples(cleaned: list[tuple[int, dict]], *, state: str | None = None) -
 
 def apply_public_fields(example: Example, data: dict) -> None:
     """Copy the public fields of a cleaned record onto an example."""
-    for name in (*TEXT_FIELDS, "locality", "scale", "start_year", "status", "website"):
-        setattr(example, name, data.get(name) if name == "start_year" else data.get(name, ""))
+    for name in (*TEXT_FIELDS, "locality", "scale", "status", "website"):
+        setattr(example, name, data.get(name, ""))
+    example.start_year, example.end_year = data.get("start_year"), data.get("end_year")
     for name in LIST_FIELDS:
         setattr(example, name, list(data.get(name, [])))
     example.set_partners(data.get("partners", []))

@@ -1,4 +1,5 @@
-"""Database models: examples and their revisions, partners, events, messages, users, alerts."""
+"""Database models: examples and their revisions, partners, events, messages, users, alerts,
+reports of errors."""
 
 from __future__ import annotations
 
@@ -72,6 +73,8 @@ class Example(db.Model):
     themes: Mapped[list[str]] = mapped_column(JSONList(), default=list)
     odd: Mapped[list[int]] = mapped_column(JSONList(), default=list)
     start_year: Mapped[int | None]
+    # The year a finished alliance ended; only with status « termine ».
+    end_year: Mapped[int | None]
     status: Mapped[str] = mapped_column(sa.String(20), default="en-cours")
     website: Mapped[str] = mapped_column(sa.String(URL_MAX), default="")
     contact: Mapped[str] = mapped_column(sa.String(NAME_MAX), default="")
@@ -332,6 +335,43 @@ class Alert(db.Model):
 
     def __repr__(self) -> str:
         return f"<Alert {self.id} {'confirmed' if self.confirmed_at else 'pending'}>"
+
+
+class Report(db.Model):
+    """A visitor's report of an error on a published example, handled by a moderator.
+
+    The reporter's address is private: moderators alone see it, and it is erased when the
+    report is closed (answered, fixed or dismissed).
+    """
+
+    __tablename__ = "report"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    example_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("example.id", ondelete="CASCADE"), index=True
+    )
+    message: Mapped[str] = mapped_column(sa.Text)
+    email: Mapped[str] = mapped_column(sa.String(EMAIL_MAX), default="")
+    # The language of the form the visitor filled in: the answer speaks it.
+    language: Mapped[str] = mapped_column(sa.String(8), default="fr")
+    state: Mapped[str] = mapped_column(sa.String(20), default="open", index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    handled_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="SET NULL"), index=True
+    )
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # What the moderator wrote when closing it: the answer mailed, or a note.
+    answer: Mapped[str] = mapped_column(sa.Text, default="")
+
+    example: Mapped[Example] = relationship()
+    handled_by: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Report {self.id} on example {self.example_id} {self.state}>"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == "open"
 
 
 def hash_token(token: str) -> str:

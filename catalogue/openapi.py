@@ -36,6 +36,7 @@ FILTERS: dict[str, str] = {
     "odd": N_("Objectif de développement durable, de 1 à 17 (taxonomie `odd`)."),
     "echelle": N_("Échelle de l’action (taxonomie `scales`)."),
     "annee": N_("Période de lancement."),
+    "statut": N_("Statut de l’alliance, en cours ou terminée (taxonomie `statuses`)."),
 }
 
 
@@ -114,8 +115,8 @@ SCHEMAS: dict[str, Any] = {
         "required": [
             "id", "slug", "url", "title", "summary", "description", "results", "lessons",
             "resources", "transferability", "objectives", "scale", "regions", "departements",
-            "locality", "partners", "themes", "odd", "start_year", "status", "website",
-            "contact", "published_at",
+            "locality", "partners", "themes", "odd", "start_year", "end_year", "status",
+            "website", "contact", "published_at",
         ],
         "properties": {
             "id": {"type": "integer", "minimum": 1},
@@ -140,6 +141,8 @@ SCHEMAS: dict[str, Any] = {
             "themes": _CODES,
             "odd": {"type": "array", "items": {"type": "integer", "minimum": 1, "maximum": 17}},
             "start_year": {"type": ["integer", "null"]},
+            "end_year": {"type": ["integer", "null"],
+                         "description": "Année de fin d’une alliance terminée, si connue."},
             "status": {"type": "string", "enum": list(taxonomy.STATUSES.codes)},
             "website": {"type": "string", "description": "Adresse web, ou vide."},
             "contact": {"type": ["string", "null"],

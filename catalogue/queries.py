@@ -10,7 +10,8 @@ from .models import Example
 
 # What an example card shows (templates/public/_example_card.html).
 CARD_COLUMNS = (Example.id, Example.slug, Example.title, Example.summary, Example.locality,
-                Example.regions, Example.start_year, Example.objectives)
+                Example.regions, Example.start_year, Example.end_year, Example.status,
+                Example.objectives)
 
 
 def load_cards(ids: list[int]) -> list[sa.Row]:

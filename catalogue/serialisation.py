@@ -18,7 +18,8 @@ def public_record(example: Example) -> dict:
         objectives=list(example.objectives), scale=example.scale, regions=list(example.regions),
         departements=list(example.departements), locality=example.locality,
         partners=[p.as_dict() for p in example.partners], themes=list(example.themes),
-        odd=list(example.odd), start_year=example.start_year, status=example.status,
+        odd=list(example.odd), start_year=example.start_year, end_year=example.end_year,
+        status=example.status,
         website=example.website,
     )
     return record

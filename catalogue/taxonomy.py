@@ -324,6 +324,14 @@ STATES = Vocabulary("states", [
     Term("withdrawn", N_("Retiré par son auteur")),
 ])
 
+# What became of a visitor's report of an error (moderation only).
+REPORT_STATES = Vocabulary("report_states", [
+    Term("open", N_("À traiter")),
+    Term("answered", N_("Répondu")),
+    Term("fixed", N_("Corrigé")),
+    Term("dismissed", N_("Classé sans suite")),
+])
+
 # The states of an owner's update of a published example (a Revision).
 REVISION_STATES = Vocabulary("revision_states", [
     Term("pending", N_("En attente de modération")),

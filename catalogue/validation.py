@@ -51,7 +51,7 @@ LIST_FIELDS: dict[str, taxonomy.Vocabulary] = {
 }
 PUBLIC_FIELDS = (
     *TEXT_FIELDS, "objectives", "scale", "regions", "departements", "locality", "partners",
-    "themes", "odd", "start_year", "status", "website",
+    "themes", "odd", "start_year", "end_year", "status", "website",
 )
 # Private fields and bookkeeping, present in backups made by `export`.
 PRIVATE_TEXT: dict[str, int] = {
@@ -74,7 +74,8 @@ FIELD_LABELS = {
     "transferability": "conditions de transfert", "objectives": "objectifs", "scale": "échelle",
     "regions": "régions", "departements": "départements", "locality": "localité",
     "partners": "partenaires", "themes": "thématiques", "odd": "ODD",
-    "start_year": "année de lancement", "status": "statut", "website": "site web",
+    "start_year": "année de lancement", "end_year": "année de fin", "status": "statut",
+    "website": "site web",
 }
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
@@ -93,6 +94,11 @@ def one_line(value: str) -> str:
 
 def first_year_max() -> int:
     return datetime.now(UTC).year + 1
+
+
+def last_end_year() -> int:
+    """An alliance cannot have ended after this year."""
+    return datetime.now(UTC).year
 
 
 def is_web_url(value: str) -> bool:
@@ -189,15 +195,7 @@ def clean_record(raw: Any) -> tuple[dict, list[Issue]]:
     else:
         data["status"] = status
 
-    year = raw.get("start_year")
-    if year in (None, ""):
-        data["start_year"] = None
-    elif not isinstance(year, int) or isinstance(year, bool):
-        problems.append(Issue("start_year", "un nombre entier est attendu"))
-    elif not FIRST_YEAR <= year <= first_year_max():
-        problems.append(Issue("start_year", f"entre {FIRST_YEAR} et {first_year_max()}"))
-    else:
-        data["start_year"] = year
+    problems.extend(_clean_years(raw, data))
 
     website = raw.get("website") or ""
     if not isinstance(website, str):
@@ -214,6 +212,29 @@ def clean_record(raw: Any) -> tuple[dict, list[Issue]]:
 
     problems.extend(_clean_bookkeeping(raw, data))
     return data, problems
+
+
+def _clean_years(raw: dict, data: dict) -> list[Issue]:
+    """Check the years. An end year means the alliance is over: it goes with « termine » only,
+    and a finished alliance may leave it empty (the year is not always known)."""
+    problems: list[Issue] = []
+    for name, last in (("start_year", first_year_max()), ("end_year", last_end_year())):
+        year = raw.get(name)
+        data[name] = None
+        if year in (None, ""):
+            continue
+        if not isinstance(year, int) or isinstance(year, bool):
+            problems.append(Issue(name, "un nombre entier est attendu"))
+        elif not FIRST_YEAR <= year <= last:
+            problems.append(Issue(name, f"entre {FIRST_YEAR} et {last}"))
+        else:
+            data[name] = year
+    start, end = data["start_year"], data["end_year"]
+    if end is not None and start is not None and end < start:
+        problems.append(Issue("end_year", f"antérieure à l’année de lancement ({start})"))
+    if end is not None and data.get("status") != "termine":
+        problems.append(Issue("end_year", "seulement pour une alliance terminée (statut « termine »)"))
+    return problems
 
 
 def clean_partners(value: Any) -> tuple[list[dict], list[Issue]]:

@@ -72,6 +72,24 @@ def long_date(moment) -> str:
     return format_date(moment, "long") if moment else ""
 
 
+def period(example) -> str:
+    """Return the years of an alliance in the page's language.
+
+    « depuis 2012 » while it runs, « 2012–2020 » once over, « lancée en 2012, terminée » when the
+    end year is not known, « jusqu’en 2020 » without a start year; empty without any year.
+    """
+    start, end = example.start_year, example.end_year
+    if start and end:
+        return str(start) if start == end else f"{start}–{end}"
+    if end:
+        return gettext("jusqu’en %(year)s", year=end)
+    if not start:
+        return ""
+    if example.status == "termine":
+        return gettext("lancée en %(year)s, terminée", year=start)
+    return gettext("depuis %(year)s", year=start)
+
+
 def page_window(page: int, pages: int, around: int = 2) -> list[int | None]:
     """Return the page numbers to show around the current one, None for a gap."""
     shown = sorted({1, pages, *range(max(1, page - around), min(pages, page + around) + 1)})
@@ -100,7 +118,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         taxonomy=taxonomy, page_window=page_window
     )
-    app.jinja_env.filters.update(rich=rich_text, label=term_label, long_date=long_date)
+    app.jinja_env.filters.update(
+        rich=rich_text, label=term_label, long_date=long_date, period=period
+    )
     app.add_url_rule("/healthz", "healthz", healthz)
     app.add_url_rule("/langue/<code>", "language", switch_language)
     i18n.init_app(app)

@@ -48,6 +48,14 @@ ACTIONS: dict[str, Action] = {
         Action("withdraw", N_("Retirer la proposition"), ("pending", "changes_requested"),
                "withdrawn", done=N_("Retiré par son auteur")),
         Action("import", N_("Importer"), (None,), None, done=N_("Importé")),
+        # Reports of errors: journaled on their example (`record`), never a change of state.
+        Action("report", N_("Signaler une erreur"), (), None, done=N_("Erreur signalée")),
+        Action("report_answer", N_("Répondre"), (), None,
+               done=N_("Signalement : réponse envoyée")),
+        Action("report_fix", N_("Marquer comme corrigé"), (), None,
+               done=N_("Signalement : corrigé")),
+        Action("report_dismiss", N_("Classer sans suite"), (), None,
+               done=N_("Signalement classé sans suite")),
         # An owner's revision of a published example: the example stays as it is until approved.
         Action("propose_update", N_("Proposer une mise à jour"), ("published",), None,
                done=N_("Mise à jour proposée")),
@@ -61,6 +69,8 @@ ACTIONS: dict[str, Action] = {
                done=N_("Lien de suivi renouvelé")),
     )
 }
+# Actions that only write a journal line (`record`): `transition` refuses them.
+JOURNAL_ONLY = ("report", "report_answer", "report_fix", "report_dismiss")
 
 # The moves a moderator chooses between on the review page, per state.
 DECISIONS: dict[str, tuple[str, ...]] = {
@@ -143,6 +153,21 @@ def transition(
         snapshot=public_record(example) if action in SNAPSHOT_ACTIONS else None,
     )
     example.events.append(event)
+    return event
+
+
+def record(example: Example, action: str, *, actor: User | None = None,
+           comment: str = "") -> ModerationEvent:
+    """Journal something done about an example that leaves it as it is; the caller commits.
+
+    The example's row is not touched: its version, its update date and its public history
+    stay as they were.
+    """
+    if action not in JOURNAL_ONLY:
+        raise TransitionError(gettext("Action inconnue : %(action)s.", action=action))
+    event = ModerationEvent(example_id=example.id, action=action, actor=actor, from_state=None,
+                            to_state=example.state, comment=(comment or "").strip())
+    db.session.add(event)
     return event
 
 

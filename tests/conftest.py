@@ -6,6 +6,7 @@ Only fixtures live here; the helpers they use (and test files use) are in helper
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -25,6 +26,9 @@ from catalogue.cli import DEMO_FILE  # noqa: E402
 from catalogue.extensions import db  # noqa: E402
 from catalogue.importing import add_examples, validate_all  # noqa: E402
 from catalogue.models import Example, User  # noqa: E402
+
+# Several hosts on PostgreSQL and Redis: their own run, `make test-cluster`.
+collect_ignore = [] if os.environ.get("CATALOGUE_TEST_CLUSTER") else ["cluster"]
 
 
 @pytest.fixture

@@ -105,6 +105,7 @@ BASE_RECORD = {
     "themes": ["alimentation-agriculture"],
     "odd": [2, 17],
     "start_year": 2019,
+    "end_year": None,
     "status": "en-cours",
     "website": "",
 }

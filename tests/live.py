@@ -123,6 +123,7 @@ class Instance:
 
     def __init__(self, root: Path, **settings: str):
         self.root = root
+        root.mkdir(parents=True, exist_ok=True)
         self.env = {
             **os.environ,
             "CATALOGUE_INSTANCE_PATH": str(root / "instance"),
@@ -196,15 +197,17 @@ def worker_pids(master_pid: int) -> list[int]:
 class Browser:
     """A cookie-keeping HTTP client that fills forms the way a person's browser would (CSRF)."""
 
-    def __init__(self, base: str):
+    def __init__(self, base: str, headers: dict[str, str] | None = None):
         self.base = base
+        self.headers = headers or {}  # sent with every request (e.g. X-Forwarded-For)
         self.opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect())
 
     def request(self, method: str, path: str, data: dict | list | None = None,
                 timeout: float = 30) -> tuple[int, str, dict]:
         body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
-        request = urllib.request.Request(self.base + path, data=body, method=method)
+        request = urllib.request.Request(self.base + path, data=body, method=method,
+                                         headers=self.headers)
         try:
             with self.opener.open(request, timeout=timeout) as response:
                 return response.status, response.read().decode(), dict(response.headers)

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import pytest
 
+from catalogue import reporting
 from catalogue.extensions import db
-from catalogue.models import Revision
+from catalogue.models import Example, Revision
 
 ANON, MODO, ADMIN = "anonymous", "moderator", "admin"
 PUBLIC = {ANON: 200, MODO: 200, ADMIN: 200}
@@ -19,10 +20,12 @@ MODERATORS_EMPTY_POST = {ANON: 302, MODO: 400, ADMIN: 400}
 ADMINS_EMPTY_POST = {ANON: 302, MODO: 403, ADMIN: 400}
 ADMINS = {ANON: 302, MODO: 403, ADMIN: 200}
 REDIRECT = {ANON: 303, MODO: 303, ADMIN: 303}
+BAD_REQUEST = {ANON: 400, MODO: 400, ADMIN: 400}
 
 # (endpoint, method) -> (URL template, expected status per role). {pub}/{pen}: a published and
 # a pending example's slug; {pub_id}/{pen_id}: their ids; {user_id}: another user; {rev_id}: an
-# owner's update of the published example, waiting for a decision.
+# owner's update of the published example, waiting for a decision; {report_id}: a report on the
+# published example.
 ACCESS: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("public.home", "GET"): ("/", PUBLIC),
     ("public.catalogue", "GET"): ("/exemples/?q=jardin&region=53", PUBLIC),
@@ -71,6 +74,9 @@ ACCESS: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("alerts.unsubscribe", "GET"): ("/alertes/desabonner/faux-jeton", NOT_FOUND),
     # Answers alike whether or not the address was subscribed: nothing to learn from it.
     ("alerts.unsubscribe", "POST"): ("/alertes/desabonner/faux-jeton", PUBLIC),
+    ("reports.new", "GET"): ("/exemples/{pub}/signaler", PUBLIC),
+    ("reports.new", "POST"): ("/exemples/{pub}/signaler", BAD_REQUEST),  # the form, with errors
+    ("reports.thanks", "GET"): ("/exemples/{pub}/signaler/merci", PUBLIC),
     # Its contributor did not accept messages: no form.
     ("contact.write", "GET"): ("/exemples/{pub}/contacter", NOT_FOUND),
     ("contact.write", "POST"): ("/exemples/{pub}/contacter", NOT_FOUND),
@@ -98,6 +104,10 @@ ACCESS: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("moderation.edit", "GET"): ("/moderation/exemples/{pen_id}/modifier", MODERATORS),
     ("moderation.edit", "POST"): ("/moderation/exemples/{pen_id}/modifier", MODERATORS_EMPTY_POST),
     ("moderation.journal", "GET"): ("/moderation/journal", MODERATORS),
+    ("moderation.reports", "GET"): ("/moderation/signalements?etat=open", MODERATORS),
+    ("moderation.report", "GET"): ("/moderation/signalements/{report_id}", MODERATORS),
+    ("moderation.report_decide", "POST"): ("/moderation/signalements/{report_id}/decision",
+                                           MODERATORS_EMPTY_POST),
     ("moderation.messages", "GET"): ("/moderation/messages", MODERATORS),
     ("moderation.revision", "GET"): ("/moderation/mises-a-jour/{rev_id}", MODERATORS),
     ("moderation.decide_revision", "POST"): ("/moderation/mises-a-jour/{rev_id}/decision",
@@ -137,10 +147,12 @@ def world(app, make_example, make_user, record):
     with app.app_context():
         revision = Revision(example_id=published.id, data=record(title="Mise à jour"))
         db.session.add(revision)
+        report = reporting.file(db.session.get(Example, published.id), "Le lien est mort.")
         db.session.commit()
-        revision_id = revision.id
+        revision_id, report_id = revision.id, report.id
     return {"pub": published.slug, "pen": pending.slug, "pub_id": published.id,
-            "pen_id": pending.id, "user_id": other.id, "rev_id": revision_id}
+            "pen_id": pending.id, "user_id": other.id, "rev_id": revision_id,
+            "report_id": report_id}
 
 
 @pytest.mark.parametrize("role", [ANON, MODO, ADMIN])
@@ -166,6 +178,18 @@ def test_access_matrix(app, world, role):
 def test_unpublished_example_is_404_not_403(client, world):
     response = client.get(f"/exemples/{world['pen']}")
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("role", [ANON, MODO])
+def test_unpublished_example_cannot_be_reported(app, world, role):
+    client = app.test_client()
+    if role == MODO:
+        client.post("/connexion", data={"email": "modo@example.org",
+                                        "password": "correct horse battery"})
+    for method, path in (("GET", "signaler"), ("POST", "signaler"), ("GET", "signaler/merci")):
+        response = client.open(f"/exemples/{world['pen']}/{path}", method=method,
+                               data={"message": "Erreur"})
+        assert response.status_code == 404, (method, path)
 
 
 # Values an attacker sends instead of the expected ones: numbers beyond 64 bits, dates beyond

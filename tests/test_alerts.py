@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+import socket
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
+from catalogue.alerts import claim_digest
 from catalogue.extensions import db
 from catalogue.models import Alert, Example, utcnow
 
@@ -341,3 +343,37 @@ def test_links_in_new_mails_work_after_the_secret_key_changes(app, client, runne
     assert new_link != old_link
     assert client.get(old_link).status_code == 404
     assert client.get(new_link).status_code == 200
+
+
+def test_a_digest_is_claimed_once_when_two_runs_send_at_once(app, client, runner, make_example):
+    # Two hosts' crons read the alert before either sends: only one claim succeeds.
+    confirmed(app, client)
+    first, second = utcnow() - timedelta(minutes=2), utcnow() - timedelta(minutes=1)
+    with app.app_context():
+        alert_id = db.session.scalar(sa.select(Alert.id))
+        assert claim_digest(alert_id, None, first)
+        assert not claim_digest(alert_id, None, second)  # the other run's view is stale
+        assert db.session.get(Alert, alert_id).last_sent_at == first
+        assert claim_digest(alert_id, first, second)  # the next day's run goes on from there
+    make_example(title="Nouvel exemple breton")
+    outbox(app).clear()
+    assert runner.invoke(args=["send-alerts"]).exit_code == 0
+    assert len(outbox(app)) == 1
+
+
+def test_a_digest_that_could_not_leave_goes_in_the_next_run(app, client, runner, make_example):
+    confirmed(app, client)
+    make_example(title="Nouvel exemple breton")
+    with socket.socket() as probe:  # a port where nobody listens
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False)
+    failed = runner.invoke(args=["send-alerts"])
+    assert failed.exit_code == 1 and "réessayé(s) au prochain passage" in failed.output
+    assert alerts(app)[0].last_sent_at is None  # the claim was given back
+    app.config.update(MAIL_SERVER="")
+    outbox(app).clear()
+    result = runner.invoke(args=["send-alerts"])
+    assert "Alertes : 1 envoyée(s)" in result.output
+    assert "Nouvel exemple breton" in outbox(app)[0].get_content()
+    assert alerts(app)[0].last_sent_at is not None

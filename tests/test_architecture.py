@@ -116,7 +116,7 @@ def test_the_blueprints_are_the_audiences():
         "catalogue.alerts", "catalogue.api", "catalogue.auth", "catalogue.contact",
         "catalogue.contribute",
         "catalogue.embed", "catalogue.exports", "catalogue.moderation", "catalogue.observatory",
-        "catalogue.public", "catalogue.selection",
+        "catalogue.public", "catalogue.reports", "catalogue.selection",
     ])
 
 

@@ -118,7 +118,8 @@ def test_private_columns_are_refused(tmp_path, runner):
 
 def test_extra_cells_are_refused_with_their_line():
     text = csv_text([row()]).rstrip("\r\n") + ";en trop\r\n"
-    with pytest.raises(ValueError, match="ligne 2 : 19 cellules pour 18 colonnes"):
+    columns = len(PUBLIC_FIELDS)
+    with pytest.raises(ValueError, match=f"ligne 2 : {columns + 1} cellules pour {columns} colonnes"):
         read_csv(text)
 
 

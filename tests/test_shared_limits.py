@@ -19,7 +19,9 @@ pytestmark = pytest.mark.skipif(
 MODERATOR = "modo@example.org"
 # Per hour: no window ends mid-test, however slow the machine.
 LIMITS = {"LOGIN_RATE_LIMIT": "3 per hour", "SUBMIT_RATE_LIMIT": "2 per hour",
-          "ALERT_RATE_LIMIT": "2 per hour"}
+          "ALERT_RATE_LIMIT": "2 per hour",
+          # As behind a load balancer: the visitor's address comes in X-Forwarded-For.
+          "PROXIES": "1"}
 
 
 def hosts(root: Path, redis_url: str) -> tuple[Instance, Instance]:
@@ -80,16 +82,23 @@ def test_limits_count_once_for_every_worker_of_every_host(tmp_path):
             moderator.base = base_a
             assert moderator.get("/moderation/")[0] == 302  # logged out on both hosts
 
-            # Failed logins for one account, from one address, spread over both hosts.
-            visitor = Browser(base_a)
-            for base in (base_a, base_b, base_a):
-                visitor.base = base
-                assert failed_login(visitor) == 200
-            for base in (base_b, base_a):
-                visitor.base = base
-                status, page, _ = visitor.post_form(
+            # The account's lock-out: failed logins from three addresses, through both hosts...
+            for n, base in enumerate((base_a, base_b, base_a), start=1):
+                assert failed_login(Browser(base, {"X-Forwarded-For": f"10.0.0.{n}"})) == 200
+            # ...lock it from any address, on either host, even with the right password.
+            for n, base in ((4, base_b), (5, base_a)):
+                stranger = Browser(base, {"X-Forwarded-For": f"10.0.0.{n}"})
+                status, page, _ = stranger.post_form(
                     "/connexion", "/connexion", {"email": MODERATOR, "password": PASSWORD})
                 assert status == 429 and "Trop de demandes" in page
+
+            # One address trying three accounts through both hosts is stopped as well.
+            visitor = Browser(base_a, {"X-Forwarded-For": "192.0.2.7"})
+            for n, base in enumerate((base_a, base_b, base_a)):
+                visitor.base = base
+                assert failed_login(visitor, f"personne{n}@example.org") == 200
+            visitor.base = base_b
+            assert failed_login(visitor, "encore@example.org") == 429
 
             contributor = Browser(base_a)
             assert submit(contributor, "Un lavoir restauré par la commune") == 302
@@ -111,6 +120,7 @@ def test_limits_count_once_for_every_worker_of_every_host(tmp_path):
         keys = [key.decode() for key in redis_server.client().keys("*")]
         assert keys and all(key.startswith("LIMITS:LIMITER/catalogue/") for key in keys), keys
         assert any("login-email:" + MODERATOR in key for key in keys), keys
+        assert any("/192.0.2.7/auth.login/" in key for key in keys), keys
 
 
 @pytest.mark.slow
@@ -118,46 +128,53 @@ def test_redis_down_keeps_searches_open_and_logins_limited_then_shares_again(tmp
     redis_server = RedisServer(tmp_path / "redis").start()
     try:
         a, b = hosts(tmp_path, redis_server.url)
-        # One worker a host: while Redis is down each process counts alone.
-        with a.gunicorn(workers=1) as base_a, b.gunicorn(workers=1) as base_b:
+        # One worker a host: while Redis is down each process counts alone. Host A loses
+        # Redis while serving; host B starts while it is down.
+        with a.gunicorn(workers=1) as base_a:
+            assert failed_login(Browser(base_a), "avant@example.org") == 200
             redis_server.stop()
-
-            for base in (base_a, base_b):  # searches never ask Redis
-                status, page, _ = Browser(base).get("/exemples/?q=jardin&region=53")
-                assert status == 200 and "<main" in page
-                # The host stays in the load balancer; /healthz says the limits are local.
-                status, body, _ = Browser(base).get("/healthz")
-                assert status == 200
-                assert json.loads(body)["rate_limits"] == {
-                    "storage": "redis", "shared": False, "ok": False, "enabled": True}
-
-            # Login and submission stay limited: the process counts in its memory.
-            visitor = Browser(base_a)
-            for _ in range(3):
-                assert failed_login(visitor) == 200
-            assert failed_login(visitor) == 429
-            contributor = Browser(base_b)
-            assert submit(contributor, "Un lavoir restauré par la commune") == 302
-            assert submit(contributor, "Une épicerie solidaire de quartier") == 302
-            assert submit(contributor, "Un troisième exemple refusé") == 429
-            assert submissions(tmp_path) == 2
-
-            # Redis back (empty, as a replaced server): the processes count in it again.
-            redis_server.start()
-            client = redis_server.client()
-            deadline = time.monotonic() + 180
-            shared = False
-            while not shared and time.monotonic() < deadline:
-                status = failed_login(visitor, "retour@example.org")
-                shared = bool(client.keys("*login-email:retour@example.org*"))
-                if not shared:
-                    assert status == 429  # still counted in memory, still refused
-                    time.sleep(1)
-            assert shared, "host A never used Redis again"
-            assert status == 200  # Redis restarted empty: a fresh allowance, counted there
-            assert json.loads(Browser(base_a).get("/healthz")[1])["rate_limits"]["shared"]
+            with b.gunicorn(workers=1) as base_b:
+                redis_down(tmp_path, redis_server, base_a, base_b)
     finally:
         redis_server.stop()
+
+
+def redis_down(root: Path, redis_server: RedisServer, base_a: str, base_b: str) -> None:
+    """Check both hosts with Redis stopped, then started again."""
+    for base in (base_a, base_b):  # searches never ask Redis
+        status, page, _ = Browser(base).get("/exemples/?q=jardin&region=53")
+        assert status == 200 and "<main" in page
+        # The host stays in the load balancer; /healthz says the limits are local.
+        status, body, _ = Browser(base).get("/healthz")
+        assert status == 200
+        assert json.loads(body)["rate_limits"] == {
+            "storage": "redis", "shared": False, "ok": False, "enabled": True}
+
+    # Login and submission stay limited: the process counts in its memory.
+    visitor = Browser(base_a)
+    for _ in range(3):
+        assert failed_login(visitor) == 200
+    assert failed_login(visitor) == 429
+    contributor = Browser(base_b)
+    assert submit(contributor, "Un lavoir restauré par la commune") == 302
+    assert submit(contributor, "Une épicerie solidaire de quartier") == 302
+    assert submit(contributor, "Un troisième exemple refusé") == 429
+    assert submissions(root) == 2
+
+    # Redis back (empty, as a replaced server): the processes count in it again.
+    redis_server.start()
+    client = redis_server.client()
+    deadline = time.monotonic() + 180
+    shared = False
+    while not shared and time.monotonic() < deadline:
+        status = failed_login(visitor, "retour@example.org")
+        shared = bool(client.keys("*login-email:retour@example.org*"))
+        if not shared:
+            assert status == 429  # still counted in memory, still refused
+            time.sleep(1)
+    assert shared, "host A never used Redis again"
+    assert status == 200  # Redis restarted empty: a fresh allowance, counted there
+    assert json.loads(Browser(base_a).get("/healthz")[1])["rate_limits"]["shared"]
 
 
 @pytest.mark.parametrize(("uri", "configured", "expected"), [

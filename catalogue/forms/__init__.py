@@ -18,6 +18,7 @@ from .contribute import RenewLinkForm, SubmissionForm
 from .example import ExampleForm
 from .moderation import DecisionForm, JournalFilterForm, ModerationEditForm, QueueFilterForm
 from .partners import PartnerForm
+from .reports import ReportDecisionForm, ReportForm
 
 __all__ = [
     "PASSWORD_MAX",
@@ -34,6 +35,8 @@ __all__ = [
     "OwnPasswordForm",
     "PartnerForm",
     "QueueFilterForm",
+    "ReportDecisionForm",
+    "ReportForm",
     "RenewLinkForm",
     "SubmissionForm",
     "UserCreateForm",

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import (
@@ -44,6 +42,7 @@ from .common import (
     web_address,
 )
 from .partners import PARTNER_ROWS, PartnerForm, PartnerRows
+from .years import YearFields, as_year
 
 
 def departement_choices() -> list[SelectChoice]:
@@ -55,7 +54,7 @@ def departement_choices() -> list[SelectChoice]:
     ]
 
 
-class ExampleForm(PartnerRows, LocalizedForm):
+class ExampleForm(YearFields, PartnerRows, LocalizedForm):
     """Every field of an example that a person may write: public content and private details."""
 
     title = text(
@@ -174,11 +173,6 @@ class ExampleForm(PartnerRows, LocalizedForm):
         validators=[Known(taxonomy.ODD)],
         description=_l("Facultatif."),
     )
-    start_year = StringField(
-        _l("Année de lancement"),
-        filters=[strip],
-        render_kw={"inputmode": "numeric", "maxlength": 4, "autocomplete": "off", "size": 6},
-    )
     status = RadioField(
         _l("Statut"),
         choices=term_choices(taxonomy.STATUSES),
@@ -247,11 +241,7 @@ class ExampleForm(PartnerRows, LocalizedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.number_partner_rows()
-        self.start_year.description = gettext(
-            "Facultatif : entre %(first)d et %(last)d.",
-            first=validation.FIRST_YEAR,
-            last=validation.first_year_max(),
-        )
+        self.describe_years()
         self.refused: list[str] = []
 
     def validate_objectives(self, field) -> None:
@@ -275,15 +265,6 @@ class ExampleForm(PartnerRows, LocalizedForm):
                 )
             )
 
-    def validate_start_year(self, field) -> None:
-        if not field.data:
-            return
-        first, last = validation.FIRST_YEAR, validation.first_year_max()
-        if not re.fullmatch(r"\d{4}", field.data) or not first <= int(field.data) <= last:
-            raise ValidationError(gettext(
-                "Une année entre %(first)d et %(last)d, en chiffres.", first=first, last=last
-            ))
-
     def validate_website(self, field) -> None:
         if field.data and not validation.is_web_url(field.data):
             raise ValidationError(gettext("Une adresse commençant par http:// ou https:// est attendue."))
@@ -301,10 +282,9 @@ class ExampleForm(PartnerRows, LocalizedForm):
         texts = (*validation.TEXT_FIELDS, "locality", "website", *validation.PRIVATE_TEXT)
         record: dict = {name: self[name].data or "" for name in texts}
         record.update({name: list(self[name].data or []) for name in validation.LIST_FIELDS})
-        year = self.start_year.data
         record.update(
             scale=self.scale.data, status=self.status.data, partners=self.partner_records(),
-            start_year=int(year) if isinstance(year, str) and year.isdigit() else (year or None),
+            start_year=as_year(self.start_year.data), end_year=as_year(self.end_year.data),
             contact_public=bool(self.contact_public.data),
         )
         return record
@@ -335,3 +315,4 @@ class ExampleForm(PartnerRows, LocalizedForm):
             self.refused.append(str(issue)[:1].upper() + str(issue)[1:] + ".")
             return
         field.errors = [*field.errors, message]
+

@@ -18,7 +18,7 @@ from flask import (
 from flask_babel import gettext, ngettext
 from flask_login import current_user
 
-from .. import i18n, mail, revisions, taxonomy, workflow
+from .. import duplicates, i18n, mail, reporting, revisions, taxonomy, workflow
 from ..diff import resubmission_changes
 from ..extensions import db
 from ..forms import (
@@ -105,6 +105,7 @@ def queue():
         counts=counts,
         page=page,
         bulk=EmptyForm(),
+        open_reports=reporting.open_count(),
         revisions=revisions.pending(),
     )
 
@@ -159,6 +160,9 @@ def _review_page(
         decisions=decisions,
         resubmission=resubmission_changes(example),
         revision=revisions.open_revision(example),
+        duplicates=duplicates.possible_duplicates(example)
+        if example.state in duplicates.WAITING else [],
+        reports=reporting.open_reports_of(example.id),
         conflict=conflict,
         actions=workflow.ACTIONS,
     ), status

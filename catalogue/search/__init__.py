@@ -2,6 +2,9 @@
 
 No Whoosh object leaves this package: callers get ids, counts and escaped snippets.
 
+- `similar_to_text(text)` finds published examples like a text outside the index, and
+  `resemblance(text, others)` scores texts word for word as the search reads them (no index):
+  together they find possible duplicates of a submission among published and pending examples.
 - `search(req)`, `all_ids(req)`, `facet_counts()`, `similar(id)`: read the index of the current
   app; they never raise for what a visitor typed, and answer `degraded=True` (or empty lists)
   while the index is unavailable — searching again after the fault clears recovers.
@@ -34,8 +37,16 @@ from flask import current_app
 
 from ..extensions import db
 from . import feed, sync, thesaurus
-from .engine import run_all_ids, run_facet_counts, run_search, run_similar, run_term_counts
+from .engine import (
+    run_all_ids,
+    run_facet_counts,
+    run_search,
+    run_similar,
+    run_similar_text,
+    run_term_counts,
+)
 from .facets import FACET_LABELS, FACETS, YEAR_RANGES, YEARS, label_of
+from .likeness import resemblance
 from .request import BadParameter, SearchRequest, describe, parse_args, parse_args_strict
 from .results import FacetValue, Hit, PageOutOfRange, SearchResults, degraded
 from .schema import SCHEMA_VERSION
@@ -49,8 +60,8 @@ __all__ = [
     "FacetValue", "Hit", "PageOutOfRange", "SearchRequest", "SearchResults", "all_ids",
     "check", "current_thesaurus", "describe", "facet_counts", "init_app", "label_of", "parse_args",
     "parse_args_strict",
-    "catch_up", "rebuild", "record_changes", "search", "similar", "status", "term_counts",
-    "version",
+    "catch_up", "rebuild", "record_changes", "resemblance", "search", "similar",
+    "similar_to_text", "status", "term_counts", "version",
 ]
 
 
@@ -98,6 +109,12 @@ def all_ids(req: SearchRequest, limit: int | None = None) -> list[int]:
 def similar(example_id: int, limit: int = 4) -> list[int]:
     """Return up to `limit` published examples like this one (never itself)."""
     return _attempt(lambda store: run_similar(store, int(example_id), limit), list)
+
+
+def similar_to_text(text: str, limit: int = 10) -> list[int]:
+    """Return up to `limit` published examples whose key words are those of a text outside the
+    index (a submission waiting for moderation), best first."""
+    return _attempt(lambda store: run_similar_text(store, text, limit), list)
 
 
 def version() -> tuple | None:

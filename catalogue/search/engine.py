@@ -119,14 +119,34 @@ def run_similar(store: Store, example_id: int, limit: int) -> list[int]:
     return [snap.pks[d] for d in ranked[:limit]]
 
 
-def _key_terms(ctx: Context, text: str) -> list[tuple[str, float]]:
-    """Return the words that best characterise a text: frequent in it, rare in the catalogue."""
+def run_similar_text(store: Store, text: str, limit: int) -> list[int]:
+    """Return published examples sharing the key words of a text that is not in the index."""
+    ctx = Context(store)
+    snap = ctx.snap
+    scores: dict[int, float] = {}
+    for term, weight in _key_terms(ctx, text, indexed=False):
+        for d, score in snap.term(ctx.leaves, term).scores.items():
+            scores[d] = scores.get(d, 0.0) + weight * score
+    live = bits.to_bytes(snap.live, snap.size)
+    scores = {d: s for d, s in scores.items() if live[d >> 3] >> (d & 7) & 1}
+    ranked = heapq.nlargest(max(limit, 0), scores, key=lambda d: (scores[d], -snap.pks[d]))
+    return [snap.pks[d] for d in ranked]
+
+
+def _key_terms(ctx: Context, text: str, indexed: bool = True) -> list[tuple[str, float]]:
+    """Return the words that best characterise a text: frequent in it, rare in the catalogue.
+
+    For an `indexed` text (a published example), a word must be in other documents too, and
+    not in all of them; a text from outside the index keeps every word the catalogue has.
+    """
     n = max(ctx.snap.size, 2)
     weights = {}
     for term, tf in Counter(analyze(text)).items():
         df = ctx.snap.frequency(ctx.leaves, term)
-        if 1 < df < n:  # in other documents, but not in all of them
+        if indexed and 1 < df < n:  # in other documents, but not in all of them
             weights[term] = (1 + math.log(tf)) * math.log(n / df)
+        elif not indexed and df:
+            weights[term] = (1 + math.log(tf)) * math.log(1 + n / df)
     return heapq.nlargest(SIMILAR_KEY_TERMS, weights.items(), key=lambda item: item[1])
 
 
@@ -255,4 +275,5 @@ def _excerpt(ctx: Context, docnum: int, terms: frozenset[str], summary: bool,
         return None
 
 
-__all__ = ["run_all_ids", "run_facet_counts", "run_search", "run_similar", "run_term_counts"]
+__all__ = ["run_all_ids", "run_facet_counts", "run_search", "run_similar", "run_similar_text",
+           "run_term_counts"]

@@ -94,6 +94,8 @@ FACETS: dict[str, Facet] = {
               lambda e: list(e.departements)),
         Facet("odd", taxonomy.ODD, N_("ODD"), False, lambda e: [str(n) for n in e.odd]),
         Facet("annee", YEARS, N_("période"), True, _year),
+        Facet("statut", taxonomy.STATUSES, N_("statut"), False,
+              lambda e: [e.status] if e.status else []),
     )
 }
 
@@ -107,6 +109,7 @@ FACET_LABELS = {
     "odd": _l("Objectif de développement durable"),
     "echelle": _l("Échelle"),
     "annee": _l("Année de lancement"),
+    "statut": _l("Statut"),
 }
 
 

@@ -13,7 +13,7 @@ from .facets import FACETS
 
 # Bump when the schema, the analysis or the content of documents changes: an index built for an
 # older version is rebuilt at start-up.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # The one place relevance weights live: title > summary > body; the context field holds partner
 # names, places and taxonomy labels.
