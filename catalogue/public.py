@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
-from . import about, framework, i18n, regions_map, search, statistics, taxonomy
+from . import about, framework, i18n, regions_map, revisions, search, statistics, taxonomy
 from .extensions import db
 from .i18n import gettext
 from .models import Example
@@ -55,6 +55,7 @@ def catalogue():
         abort(404)
     examples = load_cards(results.ids())
     snippets = {hit.id: hit.snippet for hit in results.hits}
+    shown_map = area_map(results)
     return render_template(
         "public/catalogue.html",
         results=results,
@@ -67,11 +68,13 @@ def catalogue():
         chips=chips(results),
         back=url_with(),
         sorts=sort_links(results.request),
-        region_counts=region_counts(results),
+        area_map=shown_map,
+        map_link=lambda code: url_with(toggle=(shown_map.facet, code)) + RESULTS_ANCHOR,
+        # From the départements of a région back to all the régions: no région, no département.
+        all_regions=shown_map.region and url_with(region=None, departement=None, page=None)
+        + RESULTS_ANCHOR,
         url_with=url_with,
         page_url=lambda page: url_with(page=page),
-        region_link=lambda code: url_with(toggle=("region", code)) + RESULTS_ANCHOR,
-        regions_map=regions_map,
     )
 
 
@@ -131,9 +134,17 @@ def sort_links(req: search.SearchRequest) -> list[Link]:
             for code, label in SORT_LABELS.items()]
 
 
-def region_counts(results: search.SearchResults) -> dict[str, int]:
-    """Return the number of results in each région, by code, for the map."""
-    return {v.value: v.count for v in results.facets.get("region", [])}
+def area_map(results: search.SearchResults) -> regions_map.AreaMap:
+    """Return the map of the results: the départements of the one région chosen, else the régions."""
+    def counts(facet: str) -> dict[str, int]:
+        return {v.value: v.count for v in results.facets.get(facet, [])}
+
+    filters = results.request.filters
+    regions = filters.get("region", ())
+    if len(regions) == 1:
+        return regions_map.AreaMap.of_departements(regions[0], counts("departement"),
+                                                   filters.get("departement", ()))
+    return regions_map.AreaMap.of_regions(counts("region"), regions)
 
 
 # Without a région chosen, the sidebar lists this many départements (those with the most results).
@@ -266,6 +277,7 @@ def example(slug: str):
     back = back_to_results(request.args.get("retour"))
     response = make_response(render_template(
         "public/example.html", example=item, similar=similar, back=back,
+        history=revisions.history(item) if item.is_published else [],
         # The similar examples keep the way back to the same search.
         back_param=request.args.get("retour") if back else None))
     # An unpublished example is seen by moderators only: never kept by a cache.

@@ -1,4 +1,5 @@
-"""The map of the régions: shipped geometry, the SVG it draws, and the map on the catalogue page."""
+"""The map of a search: shipped geometry, the SVG it draws, and the map on the catalogue page:
+the régions, or the départements of the one région chosen."""
 
 from __future__ import annotations
 
@@ -8,10 +9,14 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
 
 from catalogue import regions_map, search
-from catalogue.taxonomy import REGIONS
+from catalogue.extensions import db
+from catalogue.models import Example
+from catalogue.regions_map import AreaMap
+from catalogue.taxonomy import DEPARTEMENTS, REGIONS, departements_of
 
 SVG = "{http://www.w3.org/2000/svg}"
 NOTHING = "zzqxwvkjy"  # matches no example, and no spelling is near it
@@ -89,9 +94,9 @@ def test_geometry_is_read_once_per_process():
 # --- The SVG ---------------------------------------------------------------------------------
 
 
-def test_render_map_is_svg_with_a_titled_link_per_region():
+def test_map_of_regions_is_svg_with_a_titled_link_per_region():
     counts = {"53": 12, "11": 1}
-    markup = regions_map.render_map(counts, lambda code: f"/exemples/?q=a&region={code}", set())
+    markup = AreaMap.of_regions(counts).svg(lambda code: f"/exemples/?q=a&region={code}")
     [svg] = parse(markup)
     assert svg.tag == f"{SVG}svg"
     assert svg.get("role") == "group"  # an img's children would be hidden from assistive tech
@@ -107,8 +112,8 @@ def test_render_map_is_svg_with_a_titled_link_per_region():
     assert "style" not in markup  # the Content-Security-Policy forbids inline styles
 
 
-def test_render_map_escapes_what_it_is_given():
-    markup = regions_map.render_map({}, lambda code: f'/x?r={code}&"<b>', set())
+def test_map_of_regions_escapes_what_it_is_given():
+    markup = AreaMap.of_regions({}).svg(lambda code: f'/x?r={code}&"<b>')
     assert "<b>" not in markup
     [svg] = parse(markup)
     assert links(svg)["Corse"].get("href") == '/x?r=94&"<b>'
@@ -116,7 +121,7 @@ def test_render_map_escapes_what_it_is_given():
 
 def test_shading_follows_the_counts():
     counts = {"53": 12, "11": 6, "24": 1, "84": 9}
-    [svg] = parse(regions_map.render_map(counts, str, set()))
+    [svg] = parse(AreaMap.of_regions(counts).svg(str))
     found = links(svg)
     assert shade_of(found["Bretagne"]) == "map-c4"  # the largest count
     assert shade_of(found["Auvergne-Rhône-Alpes"]) == "map-c3"
@@ -137,7 +142,7 @@ def test_shade(count, largest, expected):
 
 
 def test_selected_regions_are_marked():
-    [svg] = parse(regions_map.render_map({"53": 3, "52": 2}, str, {"53"}))
+    [svg] = parse(AreaMap.of_regions({"53": 3, "52": 2}, {"53"}).svg(str))
     found = links(svg)
     assert "map-selected" in found["Bretagne"].find(f"{SVG}path").get("class").split()
     assert found["Bretagne"].find(f"{SVG}title").text == "Bretagne : 3 exemples (retirer ce filtre)"
@@ -150,13 +155,14 @@ def test_selected_regions_are_marked():
 
 def test_links_follow_the_order_of_the_table():
     counts = {"53": 3}
-    [svg] = parse(regions_map.render_map(counts, str, {"53"}))
-    assert list(links(svg)) == [name for _code, name, _count in regions_map.rows(counts)]
+    area_map = AreaMap.of_regions(counts, {"53"})
+    [svg] = parse(area_map.svg(str))
+    assert list(links(svg)) == [name for _code, name, _count in area_map.rows()]
 
 
 @pytest.mark.parametrize("largest", [0, 1, 2, 3, 5, 12, 100])
 def test_legend_ranges_cover_every_count_once(largest):
-    entries = regions_map.legend({"53": largest})
+    entries = AreaMap.of_regions({"53": largest}).legend()
     assert entries[0] == (0, "aucun exemple")
     for count in range(1, largest + 1):
         shade = regions_map.shade(count, largest)
@@ -166,7 +172,7 @@ def test_legend_ranges_cover_every_count_once(largest):
 
 
 def test_rows_list_every_region_in_alphabetical_order():
-    rows = regions_map.rows({"94": 2})
+    rows = AreaMap.of_regions({"94": 2}).rows()
     assert len(rows) == 18
     names = [name for _code, name, _count in rows]
     assert names.index("Île-de-France") == names.index("Hauts-de-France") + 1
@@ -211,12 +217,19 @@ def test_following_a_region_link_filters_by_that_region(app, client, demo):
     filtered = client.get("/exemples/?region=53").get_data(as_text=True)
     heading = re.search(r'<h2 id="titre-resultats"[^>]*>(.*?)</h2>', filtered, re.S).group(1)
     assert re.search(rf"\b{count} exemples?\b", heading)
-    assert table_counts(filtered)["Bretagne"] == count
     cards = re.findall(r'class="example-card-title"><a href="/exemples/([^"?]+)[?"]', filtered)
     assert cards and len(cards) <= count
-    section = map_section(filtered)
-    assert section.count("map-selected") == 1
-    assert '<tr class="map-row-selected">' in section
+    # One région chosen: the map is that of its départements (below).
+    assert "<summary>Carte des départements : Bretagne</summary>" in map_section(filtered)
+
+
+def test_regions_chosen_are_marked_on_the_map_of_the_regions(client, demo):
+    page = client.get("/exemples/?region=53&region=11").get_data(as_text=True)
+    section = map_section(page)
+    assert "<summary>Carte des régions</summary>" in section
+    assert len(table_counts(page)) == 18
+    assert section.count("map-selected") == 2
+    assert section.count('<tr class="map-row-selected">') == 2
 
 
 def test_no_map_when_nothing_matched(client, demo):
@@ -239,3 +252,141 @@ def test_no_map_while_search_is_degraded(client):
     page = client.get("/exemples/").get_data(as_text=True)  # no index yet: search is degraded
     assert "momentanément dégradée" in page
     assert '<details class="map"' not in page
+
+
+# --- The départements of a région ------------------------------------------------------------
+
+
+def svg_of(page: str) -> ET.Element:
+    section = map_section(page)
+    [svg] = parse(section[section.index("<svg"):section.index("</svg>") + len("</svg>")])
+    return svg
+
+
+def svg_counts(svg: ET.Element) -> dict[str, int]:
+    """Return the count each area's link gives in its title, by area name."""
+    return {name: int(re.search(r" : (\d+) exemples?", a.find(f"{SVG}title").text).group(1))
+            for name, a in links(svg).items()}
+
+
+def published_count(app, departement: str, objective: str | None = None) -> int:
+    """Count, straight from the database, the published examples in a département."""
+    with app.app_context():
+        rows = db.session.execute(sa.select(Example.departements, Example.objectives)
+                                  .where(Example.state == "published")).all()
+    return sum(departement in deps and (objective is None or objective in objectives)
+               for deps, objectives in rows)
+
+
+def test_departements_file_has_each_region_with_exactly_its_departements():
+    data = regions_map.departements_geometry()
+    assert set(data["regions"]) == set(REGIONS.codes)
+    for region, frame in data["regions"].items():
+        x0, y0, width, height = map(float, frame["viewBox"].split())
+        assert width == 600 and height <= 672, region  # no taller than the map of the régions
+        assert set(frame["departements"]) == {term.code for term in departements_of(region)}
+        for code, departement in frame["departements"].items():
+            assert departement["name"] == DEPARTEMENTS.label(code)
+            assert re.fullmatch(r"(M[-\d. ]+l[-\d. ]+z)+", departement["path"]), code
+            x, y = departement["label"]
+            assert x0 < x < x0 + width and y0 < y < y0 + height, code
+    assert sum(len(frame["departements"]) for frame in data["regions"].values()) == 101
+
+
+def test_departements_file_is_small_and_credits_its_source():
+    assert regions_map.DEPARTEMENTS_FILE.stat().st_size < 80_000
+    data = json.loads(regions_map.DEPARTEMENTS_FILE.read_text(encoding="utf-8"))
+    assert "Licence Ouverte" in data["licence"]
+    assert "IGN" in data["source"] and "INSEE" in data["source"]
+    notice = (regions_map.DATA_FILE.parent / "LICENCE.md").read_text(encoding="utf-8")
+    assert "departements.json" in notice and "scripts/build_departements_map.py" in notice
+
+
+def test_map_of_departements_draws_only_that_region():
+    # An example in Bretagne and Pays de la Loire counts in Loire-Atlantique too: not drawn.
+    area_map = AreaMap.of_departements("53", {"35": 4, "29": 1, "44": 9}, {"29"})
+    [svg] = parse(area_map.svg(lambda code: f"/exemples/?region=53&departement={code}"))
+    assert svg_counts(svg) == {"Côtes-d'Armor": 0, "Finistère": 1, "Ille-et-Vilaine": 4,
+                               "Morbihan": 0}
+    found = links(svg)
+    assert found["Morbihan"].get("href") == "/exemples/?region=53&departement=56"
+    assert shade_of(found["Ille-et-Vilaine"]) == "map-c4"  # the largest of the région's
+    assert "map-selected" in found["Finistère"].find(f"{SVG}path").get("class").split()
+    assert found["Finistère"].find(f"{SVG}title").text == "Finistère : 1 exemple (retirer ce filtre)"
+    assert "map-inset" not in area_map.svg(str)  # the insets are those of the régions' map
+    assert [entry.text for entry in area_map.legend()][-1] == "4 exemples"
+    assert area_map.rows()[0] == ("22", "Côtes-d'Armor", 0)
+
+
+@pytest.fixture
+def placed(make_example, demo):
+    """Examples added to the demo's, for counts above one in some départements."""
+    for title, regions, departements, objectives in [
+        ("Rennes", ["53"], ["35"], ["innover"]),
+        ("Brest et Rennes", ["53"], ["29", "35"], ["equilibrer"]),
+        ("Rennes et Nantes", ["53", "52"], ["35", "44"], ["innover"]),
+        ("Paris", ["11"], ["75"], ["innover"]),
+        ("Paris et Nanterre", ["11"], ["75", "92"], ["equilibrer"]),
+        ("Saint-Denis de La Réunion", ["04"], ["974"], ["innover"]),
+    ]:
+        make_example(title=f"Alliance à {title}", regions=regions, departements=departements,
+                     objectives=objectives)
+
+
+@pytest.mark.parametrize("region", ["53", "11", "04"])  # Bretagne, Île-de-France, La Réunion
+@pytest.mark.parametrize("objective", [None, "innover"])
+def test_a_region_chosen_shows_its_departements_with_the_database_counts(
+        app, client, placed, region, objective):
+    query = f"region={region}" + (f"&objectif={objective}" if objective else "")
+    page = client.get(f"/exemples/?{query}").get_data(as_text=True)
+    name = REGIONS.label(region)
+    assert f"<summary>Carte des départements : {name}</summary>" in map_section(page)
+    expected = {term.label: published_count(app, term.code, objective)
+                for term in departements_of(region)}
+    assert svg_counts(svg_of(page)) == expected
+    assert table_counts(page) == expected
+    assert any(expected.values())
+    assert f"Nombre d’exemples par département ({name}) pour cette recherche" in page
+
+
+def test_bretagne_counts_include_the_examples_added(app, client, placed):
+    counts = svg_counts(svg_of(client.get("/exemples/?region=53").get_data(as_text=True)))
+    assert counts["Ille-et-Vilaine"] == published_count(app, "35") >= 3
+    assert "Loire-Atlantique" not in counts  # in Pays de la Loire
+
+
+def test_departement_links_keep_the_other_filters(client, placed):
+    page = client.get("/exemples/?q=alliance&objectif=innover&region=53&tri=titre&page=1")
+    page = page.get_data(as_text=True)
+    found = links(svg_of(page))
+    href = found["Ille-et-Vilaine"].get("href")
+    assert href == "/exemples/?q=alliance&objectif=innover&region=53&tri=titre&departement=35#resultats"
+    assert re.search(rf'<th scope="row"><a href="{re.escape(html.escape(href))}">Ille-et-Vilaine</a>',
+                     page)
+    # Following it filters by the département; its link now removes that filter.
+    filtered = client.get(href.removesuffix("#resultats")).get_data(as_text=True)
+    ille = links(svg_of(filtered))["Ille-et-Vilaine"]
+    assert ille.get("href") == "/exemples/?q=alliance&objectif=innover&region=53&tri=titre#resultats"
+    assert ille.find(f"{SVG}title").text.endswith("(retirer ce filtre)")
+    assert '<tr class="map-row-selected">' in map_section(filtered)
+
+
+def test_back_to_all_the_regions_drops_the_region_and_its_departements(client, placed):
+    page = client.get("/exemples/?objectif=innover&region=53&departement=35").get_data(as_text=True)
+    up = re.search(r'<p class="map-up"><a href="([^"]+)">([^<]+)</a>', map_section(page))
+    assert html.unescape(up.group(1)) == "/exemples/?objectif=innover#resultats"
+    assert html.unescape(up.group(2)) == "Voir toutes les régions (retire le filtre « Bretagne »)"
+    regions = client.get("/exemples/?objectif=innover").get_data(as_text=True)
+    assert '<p class="map-up">' not in regions and len(table_counts(regions)) == 18
+
+
+def test_an_overseas_region_shows_its_one_departement(app, client, placed):
+    page = client.get("/exemples/?region=06").get_data(as_text=True)  # Mayotte
+    assert svg_counts(svg_of(page)) == {"Mayotte": published_count(app, "976")}
+    assert table_counts(page) == {"Mayotte": published_count(app, "976")}
+
+
+def test_the_map_of_departements_in_english(client, placed):
+    client.get("/langue/en?next=/")
+    page = client.get("/exemples/?region=53").get_data(as_text=True)
+    assert "Map of the departments: Bretagne" in map_section(page)

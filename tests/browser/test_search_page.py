@@ -69,3 +69,29 @@ def test_no_map_when_nothing_matched(new_page, width):
     page.goto("/exemples/?q=zzzqqqxxx")
     expect(page.locator(".empty")).to_be_visible()
     expect(page.locator("details.map")).to_have_count(0)
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_a_region_chosen_maps_its_departements(new_page, width):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = new_page(width=width, height=800)
+    page.goto("/exemples/?region=53")
+    summary = page.locator("details.map > summary")
+    if width == 360:  # folded on a phone, like the map of the régions
+        expect(summary).to_have_text("Carte des départements : Bretagne")
+        expect(page.locator("details.map > .map-body")).to_be_hidden()
+        summary.click()
+    svg = page.locator("details.map svg")
+    expect(svg).to_be_visible()
+    svg.scroll_into_view_if_needed()
+    page.screenshot(path=ARTIFACTS / f"search-departements-{width}.png", full_page=True)
+    # The four départements of Bretagne, each a link, and nothing wider than the screen.
+    expect(svg.locator("a.map-region")).to_have_count(4)
+    expect(page.get_by_role("table", name="Nombre d’exemples par département (Bretagne) pour "
+                            "cette recherche").locator("tbody tr")).to_have_count(4)
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+    box = svg.bounding_box()
+    assert box is not None and box["width"] <= width and box["height"] <= 800
+    svg.locator("a.map-region", has=page.locator("title", has_text="Finistère")).click()
+    page.wait_for_url(re.compile(r"region=53&departement=29#resultats$"))
+    expect(page.locator("details.map svg a.map-region path.map-selected")).to_have_count(1)
