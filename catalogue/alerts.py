@@ -239,7 +239,8 @@ def unsubscribe(token: str):
 
 
 def send_digests(now: datetime, *, dry_run: bool = False) -> dict[str, int]:
-    """Mail every confirmed alert the examples published since its last mail, up to `now`."""
+    """Mail every confirmed alert the examples published, or whose text was updated (an
+    approved revision), since its last mail, up to `now`: each piece of news once."""
     counts = {"sent": 0, "unchanged": 0, "failed": 0, "forgotten": 0}
     alerts = db.session.scalars(
         sa.select(Alert).where(Alert.confirmed_at.is_not(None)).order_by(Alert.id)
@@ -247,14 +248,17 @@ def send_digests(now: datetime, *, dry_run: bool = False) -> dict[str, int]:
     since_all = min((a.last_sent_at or a.confirmed_at for a in alerts), default=now)
     fresh = db.session.scalars(
         sa.select(Example)
-        .where(Example.state == "published", Example.published_at > since_all,
-               Example.published_at <= now)
-        .order_by(Example.published_at.desc(), Example.id.desc())
+        .where(Example.state == "published",
+               sa.or_(Example.published_at.between(since_all, now),
+                      Example.revised_at.between(since_all, now)))
+        .order_by(sa.func.coalesce(Example.revised_at, Example.published_at).desc(),
+                  Example.id.desc())
     ).all()
     matching: dict[str, set[int]] = {}
     for alert in alerts:
         since = alert.last_sent_at or alert.confirmed_at
-        candidates = [e for e in fresh if e.published_at > since]
+        candidates = [e for e in fresh
+                      if any(t and since < t <= now for t in (e.published_at, e.revised_at))]
         if candidates and alert.query not in matching:
             matching[alert.query] = set(search.all_ids(search_of(alert.query)))
         examples = [e for e in candidates if e.id in matching.get(alert.query, ())]
@@ -271,7 +275,7 @@ def send_digests(now: datetime, *, dry_run: bool = False) -> dict[str, int]:
         previous = alert.last_sent_at
         if not claim_digest(alert.id, previous, now):
             continue  # another run (another host's cron) has taken this digest
-        if _send_digest(alert, examples):
+        if _send_digest(alert, examples, since):
             counts["sent"] += 1
         else:
             claim_digest(alert.id, now, previous)  # not sent: in the next run's digest
@@ -302,16 +306,23 @@ def claim_digest(alert_id: int, previous: datetime | None, now: datetime) -> boo
     return bool(claimed)
 
 
-def _send_digest(alert: Alert, examples: list[Example]) -> bool:
+def _send_digest(alert: Alert, examples: list[Example], since: datetime) -> bool:
     token = link_token(alert)
     count = len(examples)
-    subject = ngettext("%(num)d nouvel exemple d’alliance pour votre recherche",
-                       "%(num)d nouveaux exemples d’alliances pour votre recherche", count)
+    # Published before the last mail: what is news is its update.
+    updated = {e.id for e in examples if e.published_at <= since}
+    if updated:
+        subject = ngettext("%(num)d nouvel exemple ou mise à jour pour votre recherche",
+                           "%(num)d nouveaux exemples ou mises à jour pour votre recherche", count)
+    else:
+        subject = ngettext("%(num)d nouvel exemple d’alliance pour votre recherche",
+                           "%(num)d nouveaux exemples d’alliances pour votre recherche", count)
     return mail.send(
         alert.email, subject, "alert_digest",
-        examples=[(e, mail.absolute_url("public.example", slug=e.slug))
+        examples=[(e, mail.absolute_url("public.example", slug=e.slug), e.id in updated)
                   for e in examples[:DIGEST_MAX]],
-        more=max(0, count - DIGEST_MAX), count=count, criteria=search.describe(search_of(alert.query)),
+        more=max(0, count - DIGEST_MAX), count=count, updates=bool(updated),
+        criteria=search.describe(search_of(alert.query)),
         search_url=search_url(alert), unsubscribe_url=unsubscribe_url(token),
     )
 

@@ -10,10 +10,12 @@ from typing import Any
 from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
+import sqlalchemy as sa
 from flask import Blueprint, Response, request, url_for
 
 from . import search, taxonomy
 from .csvformat import EXPORT_COLUMNS, write_csv
+from .extensions import db
 from .models import Example, utcnow
 from .queries import load_published
 from .search import label_of
@@ -63,7 +65,7 @@ def json_export():
 def atom():
     req, _ = search.parse_args(request.args)
     results = search.search(replace(req, sort="recent", page=1, per_page=FEED_SIZE))
-    examples = load_published(results.ids())
+    examples = with_updates(load_published(results.ids()), req)
     params = {k: request.args.getlist(k) for k in request.args if k not in ("page", "tri")}
     response = Response(
         feed(examples, self_url=url_for("exports.atom", **params, _external=True),
@@ -79,8 +81,33 @@ def feed_title(req: search.SearchRequest) -> str:
     words = [f"« {req.q} »"] if req.q else []
     for name, values in req.active_filters().items():
         words.extend(label_of(name, value) for value in values)
-    title = "Catalogue des alliances : derniers exemples publiés"
+    title = "Catalogue des alliances : derniers exemples publiés ou mis à jour"
     return f"{title} – {', '.join(words)}" if words else title
+
+
+def with_updates(newest: list[Example], req: search.SearchRequest) -> list[Example]:
+    """Mix the examples of the search whose public text changed lately into the newest ones.
+
+    An approved revision that changed the text (`revised_at`) is news as much as a new example:
+    the feed lists both, the latest news first.
+    """
+    revised = db.session.scalars(
+        sa.select(Example)
+        .where(Example.state == "published", Example.revised_at.is_not(None))
+        .order_by(Example.revised_at.desc(), Example.id.desc())
+        .limit(FEED_SIZE)
+    ).all()
+    shown = {e.id for e in newest}
+    if any(e.id not in shown for e in revised):
+        matching = set(search.all_ids(req))
+        newest = newest + [e for e in revised if e.id in matching and e.id not in shown]
+    return sorted(newest, key=_changed, reverse=True)[:FEED_SIZE]
+
+
+def is_update(example: Example) -> bool:
+    """Whether the example's latest news is an update of its text, not its publication."""
+    return bool(example.revised_at and example.published_at
+                and example.revised_at > example.published_at)
 
 
 def feed(examples: list[Example], *, self_url: str, page_url: str, title: str) -> bytes:
@@ -102,7 +129,8 @@ def feed(examples: list[Example], *, self_url: str, page_url: str, title: str) -
         published = example.published_at or example.created_at
         # A tag URI, not the page address: it outlives a change of slug.
         _add(entry, "id", f"tag:{host},{published.date().isoformat()}:exemple:{example.id}")
-        _add(entry, "title", example.title)
+        _add(entry, "title", f"Mise à jour : {example.title}" if is_update(example)
+             else example.title)
         _add(entry, "link", rel="alternate", type="text/html",
              href=url_for("public.example", slug=example.slug, _external=True))
         _add(entry, "published", _atom_time(published))
@@ -125,7 +153,8 @@ def _add(parent: ET.Element, tag: str, text: str | None = None, **attributes: st
 
 
 def _changed(example: Example) -> datetime:
-    times = [t for t in (example.published_at, example.updated_at) if t is not None]
+    """Return when the example last changed in public: published, or its text updated."""
+    times = [t for t in (example.published_at, example.revised_at) if t is not None]
     return max(times, default=example.created_at)
 
 

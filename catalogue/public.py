@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
-from . import about, framework, i18n, regions_map, search, statistics, taxonomy
+from . import about, framework, i18n, regions_map, revisions, search, statistics, taxonomy
 from .extensions import db
 from .i18n import gettext
 from .models import Example
@@ -278,6 +278,7 @@ def example(slug: str):
     back = back_to_results(request.args.get("retour"))
     response = make_response(render_template(
         "public/example.html", example=item, similar=similar, back=back,
+        history=revisions.history(item) if item.is_published else [],
         # The similar examples keep the way back to the same search.
         back_param=request.args.get("retour") if back else None))
     # An unpublished example is seen by moderators only: never kept by a cache.

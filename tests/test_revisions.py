@@ -52,8 +52,7 @@ def revisions_of(app, example_id: int) -> list[tuple[int, str]]:
             db.select(Revision).where(Revision.example_id == example_id).order_by(Revision.id))]
 
 
-@pytest.fixture
-def published(app, make_user):
+def publish_base_example(app, make_user):
     """Submit the base example over HTTP, publish it as a moderator; return (example, link)."""
     make_user()
     owner = app.test_client()
@@ -66,6 +65,11 @@ def published(app, make_user):
     assert response.status_code == 302
     outbox(app).clear()
     return example_by_title(app, TITLE), link
+
+
+@pytest.fixture
+def published(app, make_user):
+    return publish_base_example(app, make_user)
 
 
 def propose(client, link: str, **changes):
