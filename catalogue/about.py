@@ -92,9 +92,13 @@ AUDITED_PAGES: dict[str, str] = {
     "selection-partagee": N_("Une sélection partagée"),
     "selection-vider": N_("Vider ma sélection"),
     "connexion": N_("Connexion à l’espace de modération"),
+    "signaler-erreurs": N_("Signaler une erreur, avec ses messages d’erreur"),
+    "signaler-merci": N_("Confirmation d’un signalement"),
     "introuvable": N_("Page introuvable"),
     "moderation-file": N_("Modération : file des propositions"),
     "moderation-relecture": N_("Modération : relecture d’une proposition"),
     "moderation-modification": N_("Modération : modification d’un exemple"),
     "moderation-journal": N_("Modération : journal"),
+    "moderation-signalements": N_("Modération : signalements"),
+    "moderation-signalement": N_("Modération : un signalement"),
 }

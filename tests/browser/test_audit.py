@@ -73,6 +73,29 @@ def _selection_ids(server: LiveServer) -> str:
     return "-".join(str(i) for i in ids)
 
 
+def _report_with_errors(page: Page, server: LiveServer) -> Response | None:
+    page.goto("/exemples/" + _slug_of(server, "Du fromage de la coopérative") + "/signaler")
+    with page.expect_navigation() as navigation:
+        page.get_by_role("button", name="Envoyer le signalement").click()
+    return navigation.value
+
+
+def _report_sent(page: Page, server: LiveServer) -> Response | None:
+    """Report an error on an example: the moderators' report pages then have one to show."""
+    page.goto("/exemples/" + _slug_of(server, "Du fromage de la coopérative") + "/signaler")
+    page.get_by_label("Votre message").fill("Le nombre de collèges servis a changé en 2024.")
+    with page.expect_navigation() as navigation:
+        page.get_by_role("button", name="Envoyer le signalement").click()
+    return navigation.value
+
+
+def _first_report(page: Page, server: LiveServer) -> Response | None:
+    page.goto("/moderation/signalements")
+    with page.expect_navigation() as navigation:
+        page.locator("table.queue tbody a").first.click()
+    return navigation.value
+
+
 Visit = Callable[[Page, LiveServer], "Response | None"]
 
 
@@ -108,6 +131,8 @@ PUBLIC_PAGES: dict[str, Visit] = {
     "selection": _selection_of_two,
     "selection-partagee": goto(lambda s: f"/selection/{_selection_ids(s)}"),
     "selection-vider": goto("/selection/vider"),
+    "signaler-erreurs": _report_with_errors,
+    "signaler-merci": _report_sent,
     "introuvable": goto("/exemples/cet-exemple-n-existe-pas"),
 }
 MODERATOR_PAGES: dict[str, Visit] = {
@@ -115,6 +140,8 @@ MODERATOR_PAGES: dict[str, Visit] = {
     "moderation-relecture": goto(lambda s: f"/moderation/exemples/{s.pending_id}"),
     "moderation-modification": goto(lambda s: f"/moderation/exemples/{s.pending_id}/modifier"),
     "moderation-journal": goto("/moderation/journal"),
+    "moderation-signalements": goto("/moderation/signalements"),
+    "moderation-signalement": _first_report,
 }
 PAGES = [*PUBLIC_PAGES, *MODERATOR_PAGES]
 
