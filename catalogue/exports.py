@@ -1,4 +1,5 @@
-"""Open data at the site's root: CSV and JSON exports of a search, its Atom feed, JSON-LD."""
+"""Open data at the site's root: spreadsheet, CSV and JSON exports of a search, its Atom feed,
+JSON-LD."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from xml.etree import ElementTree as ET
 import sqlalchemy as sa
 from flask import Blueprint, Response, request, url_for
 
-from . import search, taxonomy
+from . import search, spreadsheet, taxonomy
 from .csvformat import EXPORT_COLUMNS, write_csv
 from .extensions import db
 from .models import Example, utcnow
@@ -46,8 +47,15 @@ def download(body: str | bytes, mimetype: str, extension: str) -> Response:
     return response
 
 
+@bp.get("/exemples.xlsx")
+def xlsx():
+    """The search as a spreadsheet for people: named columns, labels instead of codes."""
+    return download(spreadsheet.workbook(searched_examples()), spreadsheet.MIMETYPE, "xlsx")
+
+
 @bp.get("/exemples.csv")
 def csv():
+    """The search in the import format (codes, the fields' names): `flask import` reads it."""
     records = [example_data(e) for e in searched_examples()]
     return download(write_csv(records, EXPORT_COLUMNS), "text/csv", "csv")
 

@@ -97,6 +97,7 @@ def add_examples(cleaned: list[tuple[int, dict]], *, state: str | None = None) -
         example.follow_token_hash = data.get("follow_token_hash")
         example.language = data.get("language") or "fr"
         example.published_at = data.get("published_at")
+        example.revised_at = data.get("revised_at")
         if data.get("created_at"):
             example.created_at = data["created_at"]
         if "history" in data:  # a backup: restore the journal and the state as they were

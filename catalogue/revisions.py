@@ -39,9 +39,13 @@ def open_revision(example: Example) -> Revision | None:
 
 
 def pending() -> list[Revision]:
-    """Return the revisions waiting for a moderator, oldest first."""
+    """Return the revisions waiting for a moderator, oldest first.
+
+    Only those of published examples: an archived example's update waits until it is restored.
+    """
     return list(db.session.scalars(
-        sa.select(Revision).where(Revision.state == "pending")
+        sa.select(Revision).join(Revision.example)
+        .where(Revision.state == "pending", Example.state == "published")
         .order_by(Revision.created_at, Revision.id)
     ))
 

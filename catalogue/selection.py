@@ -1,4 +1,5 @@
-"""« Ma sélection »: examples a visitor keeps in a cookie, shared by link, as CSV and as PDF.
+"""« Ma sélection »: examples a visitor keeps in a cookie, shared by link, as a spreadsheet, CSV
+and PDF.
 
 No account: the selection is the list of example ids in the `selection` cookie, e.g. `12-45-7`.
 The cookie is the visitor's own text, so it is read as untrusted input: anything that is not a
@@ -13,7 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 from werkzeug.routing import BaseConverter
 
-from . import dossier
+from . import dossier, spreadsheet
 from .csvformat import EXPORT_COLUMNS, write_csv
 from .extensions import db
 from .i18n import gettext
@@ -227,9 +228,16 @@ def adopt(ids: list[int]):
     return _saved(ids, url_for("selection.index"))
 
 
+@bp.get("/selection/<ids:ids>.xlsx")
+def xlsx(ids: list[int]):
+    """The selection as the catalogue's spreadsheet for people: same columns, same writer."""
+    return _download(spreadsheet.workbook(load_published(ids)), spreadsheet.MIMETYPE,
+                     "attachment", f"{_file_stem()}.xlsx")
+
+
 @bp.get("/selection/<ids:ids>.csv")
 def csv(ids: list[int]):
-    """The selection as the catalogue's spreadsheet export: same columns, same writer."""
+    """The selection in the catalogue's import format: same columns, same writer."""
     records = [example_data(e) for e in load_published(ids)]
     return _download(write_csv(records, EXPORT_COLUMNS), "text/csv", "attachment",
                      f"{_file_stem()}.csv")

@@ -31,6 +31,7 @@ def backup_record(example: Example) -> dict:
     record.update(
         slug=example.slug, state=example.state, created_at=exact_iso(example.created_at),
         updated_at=exact_iso(example.updated_at), published_at=exact_iso(example.published_at),
+        revised_at=exact_iso(example.revised_at),
         contact=example.contact, contact_public=example.contact_public,
         accepts_messages=example.accepts_messages,
         submitter_name=example.submitter_name, submitter_email=example.submitter_email,

@@ -61,7 +61,8 @@ PRIVATE_TEXT: dict[str, int] = {
     "submitter_organisation": NAME_MAX,
 }
 BACKUP_FIELDS = (
-    "slug", "state", "created_at", "updated_at", "published_at", "contact", "contact_public",
+    "slug", "state", "created_at", "updated_at", "published_at", "revised_at", "contact",
+    "contact_public",
     "accepts_messages", *PRIVATE_TEXT, "follow_token_hash", "language", "history",
 )
 # Accepted on import only: a moderator's comment for a demo example waiting in a state.
@@ -290,7 +291,7 @@ def _clean_bookkeeping(raw: dict, data: dict) -> list[Issue]:
         problems.append(Issue("moderation_comment", "un texte est attendu"))
     else:
         data["moderation_comment"] = clean_text(comment)
-    for name in ("created_at", "updated_at", "published_at"):
+    for name in ("created_at", "updated_at", "published_at", "revised_at"):
         data[name] = _parse_time(raw.get(name), problems, name)
     data["slug"] = raw.get("slug") if isinstance(raw.get("slug"), str) else None
     data["contact_public"] = bool(raw.get("contact_public", False))

@@ -216,3 +216,24 @@ def test_an_unknown_decision_is_refused(app, published):
     assert decide(moderator, revision_id, "archive").status_code == 400
     assert decide(moderator, revision_id, "approve").status_code == 400
     assert revisions_of(app, example.id) == [(revision_id, "pending")]
+
+
+def test_an_archived_examples_update_waits_outside_the_queue(app, published):
+    example, link = published
+    propose(app.test_client(), link, results=NEW_RESULTS)
+    [(revision_id, _)] = revisions_of(app, example.id)
+    moderator = login(app)
+    archive = moderator.post(f"/moderation/exemples/{example.id}/decision",
+                             data={"action": "archive",
+                                   "version": example_by_title(app, TITLE).version})
+    assert archive.status_code == 302
+    assert "Mises à jour proposées (0)" in text(moderator.get("/moderation/"))
+    review = text(moderator.get(f"/moderation/mises-a-jour/{revision_id}"))
+    assert "Aucune décision n’est possible" in review
+    version = example_by_title(app, TITLE).version
+    assert decide(moderator, revision_id, "approve_update", version=version).status_code == 409
+    assert example_by_title(app, TITLE).results == example.results
+    restore = moderator.post(f"/moderation/exemples/{example.id}/decision",
+                             data={"action": "restore", "version": version})
+    assert restore.status_code == 302
+    assert "Mises à jour proposées (1)" in text(moderator.get("/moderation/"))

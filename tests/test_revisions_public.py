@@ -3,6 +3,7 @@ the owner's way back in (a new follow-up link by mail)."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import timedelta
 from xml.etree import ElementTree as ET
@@ -24,6 +25,7 @@ from test_revisions import (
 from catalogue.extensions import db
 from catalogue.importing import add_examples, validate_all
 from catalogue.models import Alert, Example, utcnow
+from catalogue.serialisation import backup_record
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -159,6 +161,24 @@ def test_alerts_mail_an_updated_example_once(app, published):
     outbox(app).clear()
     assert "0 envoyée(s)" in runner.invoke(args=["send-alerts"]).output
     assert outbox(app) == []
+
+
+def test_the_update_time_travels_in_backups(app, published, make_app, tmp_path):
+    example, link = published
+    approved_update(app, link, results=NEW_RESULTS)
+    backup = tmp_path / "backup.json"
+    assert app.test_cli_runner().invoke(args=["export", str(backup)]).exit_code == 0
+    [saved] = json.loads(backup.read_text())
+    assert saved["revised_at"] and saved["results"] == NEW_RESULTS
+    other = make_app()
+    assert other.test_cli_runner().invoke(args=["import", str(backup)]).exit_code == 0
+    with other.app_context():
+        restored = backup_record(db.session.scalar(sa.select(Example)))
+    # The other catalogue has no moderator accounts: the journal's lines come without actor.
+    assert restored.pop("history") and saved.pop("history")
+    assert restored == saved
+    page = other.test_client().get(f"/exemples/{example.slug}").get_data(as_text=True)
+    assert "Résultats et impact" in history_of(page)
 
 
 # --- a new link ----------------------------------------------------------------------------

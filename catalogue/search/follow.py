@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 
 FOLLOWER_LOCK = "follower.lock"
 POLL = 5.0  # seconds between catch-ups when nothing is notified
-MIN_INTERVAL = 0.2  # seconds between two catch-ups under a burst of notifications
+MIN_INTERVAL = 0.25  # seconds between two catch-ups under a burst of notifications
 
 
 def start(app: Flask) -> Follower | None:

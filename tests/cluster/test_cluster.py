@@ -135,23 +135,23 @@ def test_writes_through_both_hosts_converge_in_both_indexes(hosts):
 
 def test_a_host_killed_while_applying_changes_loses_nothing(hosts):
     first, second = hosts
-    with second.gunicorn():
+    with second.gunicorn(workers=1):
         writer = publish(first, "brelandine", 200)
         # Kill every process of the second host while it follows the stream of publications.
         assert wait_until(lambda: int(writer.stdout.readline() or 0) >= 60)
         os.killpg(second.gunicorn_pid, signal.SIGKILL)
     assert finish(writer) > 0
-    with second.gunicorn() as b:
+    with second.gunicorn(workers=1) as b:
         assert wait_until(lambda: found(b, "brelandine") == 200)
     index_clean(second)
 
 
 def test_a_host_down_during_200_publications_catches_up(hosts):
     first, second = hosts
-    with second.gunicorn() as b:
+    with second.gunicorn(workers=1) as b:
         assert found(b, "ostrelune") == 0
     assert finish(publish(first, "ostrelune", 200)) == 200
-    with second.gunicorn() as b:
+    with second.gunicorn(workers=1) as b:
         assert wait_until(lambda: found(b, "ostrelune") == 200)
     index_clean(second)
     index_clean(first)
@@ -159,7 +159,7 @@ def test_a_host_down_during_200_publications_catches_up(hosts):
 
 def test_a_host_behind_the_retained_window_rebuilds(hosts):
     first, second = hosts
-    with second.gunicorn():
+    with second.gunicorn(workers=1):
         pass
     before = generation(second)
     # The host stays away longer than the feed keeps its rows: its position is eight days old,
@@ -175,7 +175,7 @@ def test_a_host_behind_the_retained_window_rebuilds(hosts):
               "    db.session.execute(sa.text('DELETE FROM index_change'))\n"
               "    db.session.commit()\n")
     subprocess.run([sys.executable, "-c", expire], env=first.env, check=True, timeout=120)
-    with second.gunicorn() as b:
+    with second.gunicorn(workers=1) as b:
         assert generation(second) != before  # rebuilt at start
         assert wait_until(lambda: found(b, "varlopine") == 20)
     index_clean(second)
