@@ -137,7 +137,8 @@ def sort_links(req: search.SearchRequest) -> list[Link]:
 def area_map(results: search.SearchResults) -> regions_map.AreaMap:
     """Return the map of the results: the départements of the one région chosen, else the régions."""
     def counts(facet: str) -> dict[str, int]:
-        return {v.value: v.count for v in results.facets.get(facet, [])}
+        # Each area's own results, not what choosing it too would give: a map compares areas.
+        return {v.value: v.having for v in results.facets.get(facet, [])}
 
     filters = results.request.filters
     regions = filters.get("region", ())

@@ -223,11 +223,16 @@ def test_following_a_region_link_filters_by_that_region(app, client, demo):
     assert "<summary>Carte des départements : Bretagne</summary>" in map_section(filtered)
 
 
-def test_regions_chosen_are_marked_on_the_map_of_the_regions(client, demo):
+def test_regions_chosen_are_marked_on_the_map_of_the_regions(app, client, demo):
     page = client.get("/exemples/?region=53&region=11").get_data(as_text=True)
     section = map_section(page)
     assert "<summary>Carte des régions</summary>" in section
-    assert len(table_counts(page)) == 18
+    # Each région its own count, straight from the database.
+    with app.app_context():
+        regions = db.session.scalars(sa.select(Example.regions)
+                                     .where(Example.state == "published")).all()
+    assert table_counts(page) == {term.label: sum(term.code in r for r in regions)
+                                  for term in REGIONS}
     assert section.count("map-selected") == 2
     assert section.count('<tr class="map-row-selected">') == 2
 
@@ -347,6 +352,17 @@ def test_a_region_chosen_shows_its_departements_with_the_database_counts(
     assert table_counts(page) == expected
     assert any(expected.values())
     assert f"Nombre d’exemples par département ({name}) pour cette recherche" in page
+
+
+@pytest.mark.parametrize("chosen", [["35"], ["35", "29"]])
+def test_departements_chosen_leave_each_departement_its_own_count(app, client, placed, chosen):
+    # Not the facet's count (what choosing it too would give): what each département has.
+    query = "region=53" + "".join(f"&departement={code}" for code in chosen)
+    page = client.get(f"/exemples/?{query}").get_data(as_text=True)
+    expected = {term.label: published_count(app, term.code) for term in departements_of("53")}
+    assert svg_counts(svg_of(page)) == expected
+    assert table_counts(page) == expected
+    assert map_section(page).count('<tr class="map-row-selected">') == len(chosen)
 
 
 def test_bretagne_counts_include_the_examples_added(app, client, placed):

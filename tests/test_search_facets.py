@@ -51,6 +51,19 @@ def test_counts_with_a_selection_in_another_facet_and_in_the_same_one(demo_app):
     assert [v.value for v in selected] == ["84"] and selected[0].count == start.total
 
 
+def test_each_value_also_tells_the_results_having_it_whatever_its_facet_holds(demo_app):
+    # What a map shows by area: with « 84 » chosen, Occitanie still has its own results.
+    start = find("jeunes", region="84", echelle="local")
+    for value in start.facets["region"]:
+        alone = find("jeunes", region=value.value, echelle="local").total
+        assert value.having == alone, value.value
+    occitanie = {v.value: v for v in start.facets["region"]}["76"]
+    assert occitanie.having < occitanie.count  # choosing it too widens to 84 or 76
+    assert start.facets["theme"]
+    for value in start.facets["theme"]:  # a facet without a selection: the two agree
+        assert value.having == value.count
+
+
 def test_or_inside_a_facet_and_across_facets(demo_app):
     a = set(search.all_ids(parse_args(MultiDict([("region", "84")]))[0]))
     b = set(search.all_ids(parse_args(MultiDict([("region", "76")]))[0]))

@@ -203,7 +203,8 @@ def _facets(req: SearchRequest, snap: Snapshot, match: Match) -> dict[str, list[
 
     OR inside a facet, AND across facets: a value of a facet that already has a selection
     widens it, so its count is that of the current selection plus the value. In a facet whose
-    values combine with AND (partner kinds), a value narrows the selection instead.
+    values combine with AND (partner kinds), a value narrows the selection instead. Each value
+    also tells how many results have it (the other facets' filters applied, not its own).
     """
     facets: dict[str, list[FacetValue]] = {}
     for name, facet in FACETS.items():
@@ -226,7 +227,8 @@ def _facets(req: SearchRequest, snap: Snapshot, match: Match) -> dict[str, list[
                 count = (docs & own).bit_count()
             else:
                 count = (context & (own | docs)).bit_count()
-            values.append(FacetValue(code, facet.label(code), count, code in selected))
+            values.append(FacetValue(code, facet.label(code), count, code in selected,
+                                     docs.bit_count()))
         facets[name] = values
     return facets
 

@@ -204,7 +204,7 @@ def offer_help(ctx: Context, match: Match, thesaurus: Thesaurus | None,
     for code in codes:  # offered as a new search: the theme alone
         count = (snap.facets["theme"].get(code, 0) & snap.live).bit_count()
         if count and len(found.themes) < HELP_THEMES:
-            found.themes.append(FacetValue(code, themes.label(code), count, False))
+            found.themes.append(FacetValue(code, themes.label(code), count, False, count))
 
 
 def _finds(ctx: Context, stems: tuple[str, ...], thesaurus: Thesaurus | None) -> int:

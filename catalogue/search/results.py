@@ -25,6 +25,8 @@ class FacetValue:
     label: str
     count: int
     selected: bool
+    # The results having this value, whatever else its facet holds: what a map shows by area.
+    having: int
 
 
 @dataclass
