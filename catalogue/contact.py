@@ -97,6 +97,9 @@ def relay(example: Example, name: str, email: str, message: str) -> None:
                     title=example.title),
             "contact_relay",
             reply_to=(name, email),
+            # Mail filters and people alike see at once that the catalogue relayed it.
+            headers={"X-Relayed-By": gettext(
+                "Catalogue des alliances : message d’un visiteur, relayé sans votre adresse")},
             example=example, name=name, email=email, message=message,
             page=mail.absolute_url("public.example", slug=example.slug),
         )

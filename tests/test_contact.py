@@ -185,6 +185,7 @@ def test_with_consent_the_message_is_relayed_with_reply_to(app, client, reachabl
     assert mail["To"] == OWNER
     assert mail["Reply-To"] == "Dominique Visiteur <dominique@example.net>"
     assert "dominique@example.net" not in mail["From"]
+    assert mail["X-Relayed-By"].startswith("Catalogue des alliances")
     assert "Catalogue des alliances" in mail["Subject"] and reachable.title in mail["Subject"]
     text = body(mail)
     assert text.startswith("Message transmis par le Catalogue des alliances")

@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 from catalogue.extensions import db
 from catalogue.importing import add_examples, validate_all
 
+from .helpers import ARTIFACTS
 from .test_audit import AXE, RUN_AXE, WCAG_TAGS
 
 pytestmark = pytest.mark.browser
@@ -53,6 +54,8 @@ def test_a_visitor_writes_to_the_people_behind_an_example(new_page, live_server,
     expect(page.locator("#name-erreur")).to_have_text("Indiquez votre nom.")
     no_violations(page)
     fits(page, width)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"contacter-erreurs-{width}.png"), full_page=True)
     page.get_by_label("Votre nom").fill("Alex Lecteur")
     page.get_by_label("Votre adresse électronique").fill("alex@example.net")
     page.get_by_label("Votre message").fill("Bonjour, pouvons-nous visiter la conserverie ?")
@@ -61,6 +64,7 @@ def test_a_visitor_writes_to_the_people_behind_an_example(new_page, live_server,
     assert OWNER not in page.content()
     no_violations(page)
     fits(page, width)
+    page.screenshot(path=str(ARTIFACTS / f"contacter-envoye-{width}.png"), full_page=True)
     mails = live_server.app.extensions["mail_outbox"][sent_before:]
     assert [(m["To"], m["Reply-To"]) for m in mails] == [(OWNER, "Alex Lecteur <alex@example.net>")]
 
@@ -101,6 +105,7 @@ def test_moderators_read_the_log(new_page, live_server, width):
     page.get_by_role("link", name="Messages relayés").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Messages relayés")
     expect(page.locator("table.journal")).to_contain_text(title[:40])
+    page.screenshot(path=str(ARTIFACTS / f"messages-relayes-{width}.png"), full_page=True)
     assert "jamais montrer" not in page.content() and "lou@example.net" not in page.content()
     no_violations(page)
     fits(page, width)
