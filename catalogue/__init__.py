@@ -38,6 +38,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         api,
         auth,
         cli,
+        contact,
         contribute,
         embed,
         exports,
@@ -55,7 +56,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     search.init_app(app)
     views.init_app(app)  # before any blueprint: its URL converter serves their rules
     for audience in (public, contribute, auth, moderation, api, exports, alerts, observatory,
-                     selection, embed, reports):
+                     selection, embed, reports, contact):
         app.register_blueprint(audience.bp)
     cli.init_app(app)
     return app

@@ -46,6 +46,11 @@ LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
 SUBMIT_RATE_LIMIT = "5 per hour;20 per day"
 ALERT_RATE_LIMIT = "5 per hour;20 per day"
 REPORT_RATE_LIMIT = "5 per hour;20 per day"
+CONTACT_RATE_LIMIT = "5 per hour;20 per day"
+# Visitors' messages to the people behind an example, counted in the database (every worker
+# sees the same counts) over the last 24 hours: per sender address, and per example.
+CONTACT_PER_SENDER_PER_DAY = 5
+CONTACT_PER_EXAMPLE_PER_DAY = 10
 # Asking for a new follow-up link by mail, per address of the visitor.
 RENEW_RATE_LIMIT = "5 per hour;20 per day"
 

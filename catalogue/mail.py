@@ -10,6 +10,7 @@ import logging
 import smtplib
 import ssl
 from collections.abc import Iterable
+from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from urllib.parse import urlsplit
@@ -41,9 +42,19 @@ def follow_url(token: str) -> str:
     return absolute_url("contribute.follow", token=token)
 
 
-def send(to: str | Iterable[str], subject: str, template: str, **context) -> bool:
+def send(
+    to: str | Iterable[str],
+    subject: str,
+    template: str,
+    *,
+    reply_to: tuple[str, str] | None = None,
+    headers: dict[str, str] | None = None,
+    **context,
+) -> bool:
     """Render `templates/mail/<template>.txt` and send it; return whether it left.
 
+    `reply_to` is a (name, address) pair that answers go to instead of the sender; `headers`
+    adds fixed header lines (never visitors' text: only Reply-To checks what it is given).
     A failure is logged and never raised: what the mail is about is already committed.
     """
     recipients = [to] if isinstance(to, str) else [r for r in to if r]
@@ -56,6 +67,12 @@ def send(to: str | Iterable[str], subject: str, template: str, **context) -> boo
         message["To"] = ", ".join(recipients)
         # A title typed by a visitor may hold line breaks: never let it forge a header.
         message["Subject"] = " ".join(subject.split())
+        if reply_to is not None:
+            # An Address object: a name or address holding a line break is refused, not folded
+            # into a forged header.
+            message["Reply-To"] = Address(display_name=reply_to[0], addr_spec=reply_to[1])
+        for name, value in (headers or {}).items():
+            message[name] = value
         message["Date"] = formatdate(localtime=True)
         message["Message-ID"] = make_msgid(domain="catalogue-des-alliances")
         message.set_content(render_template(f"mail/{template}.txt", **context))

@@ -79,6 +79,10 @@ ACCESS: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("reports.new", "GET"): ("/exemples/{pub}/signaler", PUBLIC),
     ("reports.new", "POST"): ("/exemples/{pub}/signaler", BAD_REQUEST),  # the form, with errors
     ("reports.thanks", "GET"): ("/exemples/{pub}/signaler/merci", PUBLIC),
+    # Its contributor did not accept messages: no form.
+    ("contact.write", "GET"): ("/exemples/{pub}/contacter", NOT_FOUND),
+    ("contact.write", "POST"): ("/exemples/{pub}/contacter", NOT_FOUND),
+    ("contact.sent", "GET"): ("/exemples/{pub}/contacter/envoye", NOT_FOUND),
     ("contribute.submit", "GET"): ("/proposer", PUBLIC),
     ("contribute.submit", "POST"): ("/proposer", PUBLIC),  # re-shows the form with errors
     ("contribute.thanks", "GET"): ("/proposer/merci", PUBLIC),
@@ -106,6 +110,7 @@ ACCESS: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("moderation.report", "GET"): ("/moderation/signalements/{report_id}", MODERATORS),
     ("moderation.report_decide", "POST"): ("/moderation/signalements/{report_id}/decision",
                                            MODERATORS_EMPTY_POST),
+    ("moderation.messages", "GET"): ("/moderation/messages", MODERATORS),
     ("moderation.revision", "GET"): ("/moderation/mises-a-jour/{rev_id}", MODERATORS),
     ("moderation.decide_revision", "POST"): ("/moderation/mises-a-jour/{rev_id}/decision",
                                              MODERATORS_EMPTY_POST),

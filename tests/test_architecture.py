@@ -113,7 +113,8 @@ def test_no_module_imports_itself_back():
 
 def test_the_blueprints_are_the_audiences():
     assert BLUEPRINTS == sorted([
-        "catalogue.alerts", "catalogue.api", "catalogue.auth", "catalogue.contribute",
+        "catalogue.alerts", "catalogue.api", "catalogue.auth", "catalogue.contact",
+        "catalogue.contribute",
         "catalogue.embed", "catalogue.exports", "catalogue.moderation", "catalogue.observatory",
         "catalogue.public", "catalogue.reports", "catalogue.selection",
     ])

@@ -101,6 +101,9 @@ def test_report_reaches_the_queue_and_is_dismissed(app, client, published, make_
     assert fresh(app, published.id).version == version
     journal = client.get("/moderation/journal?action=report_dismiss").get_data(as_text=True)
     assert "Signalement classé sans suite" in journal and "Le site fonctionne." in journal
+    # The report itself came from a visitor, not from the person who proposed the example.
+    journal = client.get("/moderation/journal?action=report").get_data(as_text=True)
+    assert "Erreur signalée" in journal and "Un visiteur du site" in journal
 
 
 def test_answer_is_mailed_and_the_address_erased(app, client, published, moderator):

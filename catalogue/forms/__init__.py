@@ -1,5 +1,5 @@
 """WTForms classes: the example form shared by contributors and moderators, accounts, filters,
-alerts."""
+alerts, contact."""
 
 from .accounts import (
     PASSWORD_MAX,
@@ -13,6 +13,7 @@ from .accounts import (
 )
 from .alerts import AlertForm
 from .common import EmptyForm, options
+from .contact import ContactForm
 from .contribute import RenewLinkForm, SubmissionForm
 from .example import ExampleForm
 from .moderation import DecisionForm, JournalFilterForm, ModerationEditForm, QueueFilterForm
@@ -24,6 +25,7 @@ __all__ = [
     "PASSWORD_MIN",
     "ROLES",
     "AlertForm",
+    "ContactForm",
     "DecisionForm",
     "EmptyForm",
     "ExampleForm",
