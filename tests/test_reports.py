@@ -195,3 +195,19 @@ def test_reports_are_rate_limited(make_app):
     assert send_report(client, slug).status_code == 429
     assert client.get(f"/exemples/{slug}/signaler").status_code == 200
     assert len(reports(app)) == 2
+
+
+def test_the_answer_speaks_the_reporters_language(app, client, published, make_user):
+    make_user("modo@example.org", "moderator")
+    client.get("/langue/en?next=/")
+    send_report(client, published.slug)
+    [report] = reports(app)
+    assert report.language == "en"
+    moderator = app.test_client()  # in French
+    moderator.post("/connexion", data={"email": "modo@example.org",
+                                       "password": "correct horse battery"})
+    moderator.post(f"/moderation/signalements/{report.id}/decision",
+                   data={"action": "answer", "answer": "Thanks, we are checking."})
+    answer = outbox(app)[-1]
+    assert answer["Subject"] == "Your report on the Catalogue des alliances"
+    assert "Here is the moderation team’s answer" in body(answer)
