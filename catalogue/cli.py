@@ -22,6 +22,7 @@ from .extensions import db
 from .forms import PASSWORD_MAX, PASSWORD_MIN
 from .importing import ImportRefused, add_examples, read_records, validate_all
 from .models import Example, ModerationEvent, Report, Revision, User
+from .reminders import send_reminders
 from .search.commands import COMMANDS as search_commands
 from .serialisation import backup_record, public_record
 from .validation import PUBLIC_FIELDS
@@ -194,10 +195,24 @@ def create_user_command(email: str, role: str, password_file, name: str) -> None
     click.echo(f"Compte {role} créé pour {address}.")
 
 
+@click.command("send-reminders")
+@with_appcontext
+def send_reminders_command() -> None:
+    """Ask each owner, once a year, « Où en est votre alliance ? » (daily cron, idempotent)."""
+    # Mails are rendered as for a request to the site's address, like the alerts'.
+    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
+        counts = send_reminders()
+    click.echo(f"Rappels annuels : {counts['sent']} envoyé(s).")
+    if counts["failed"]:
+        raise click.ClickException(
+            f"{counts['failed']} envoi(s) en échec : réessayé(s) au prochain passage.")
+
+
 def init_app(app: Flask) -> None:
     """Register every command of the site: those above, the search's and the alerts'."""
     for command in (init_db_command, load_demo_command, import_command, export_command,
-                    create_user_command, *search_commands, send_alerts_command):
+                    create_user_command, *search_commands, send_alerts_command,
+                    send_reminders_command):
         app.cli.add_command(command)
 
 

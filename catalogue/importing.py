@@ -13,7 +13,7 @@ from slugify import slugify
 from .csvformat import read_csv
 from .extensions import db
 from .models import Example, ModerationEvent, Report, Revision, User, utcnow
-from .validation import LIST_FIELDS, PRIVATE_TEXT, TEXT_FIELDS, Issue, clean_record
+from .validation import BACKUP_TIMES, LIST_FIELDS, PRIVATE_TEXT, TEXT_FIELDS, Issue, clean_record
 from .workflow import transition
 
 
@@ -97,7 +97,8 @@ def add_examples(cleaned: list[tuple[int, dict]], *, state: str | None = None) -
         example.follow_token_hash = data.get("follow_token_hash")
         example.language = data.get("language") or "fr"
         example.published_at = data.get("published_at")
-        example.revised_at = data.get("revised_at")
+        for name in BACKUP_TIMES:
+            setattr(example, name, data.get(name))
         if data.get("created_at"):
             example.created_at = data["created_at"]
         if "history" in data:  # a backup: restore the journal and the state as they were

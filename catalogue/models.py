@@ -99,6 +99,10 @@ class Example(db.Model):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     # When an approved revision last changed the public text: the feed and alerts announce it.
     revised_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # The yearly check: when « Où en est votre alliance ? » was last mailed to the owner, and
+    # when they last confirmed the example (still current, or finished).
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Bumped by every UPDATE: moderators decide on a version, never on a moving target.
     version: Mapped[int] = mapped_column(default=1)
 

@@ -9,7 +9,7 @@ from typing import Any
 from flask import url_for
 
 from .models import Example, Report, Revision
-from .validation import TEXT_FIELDS
+from .validation import BACKUP_TIMES, TEXT_FIELDS
 
 
 def public_record(example: Example) -> dict:
@@ -34,7 +34,7 @@ def backup_record(example: Example, revisions: Iterable[Revision] = (),
     record.update(
         slug=example.slug, state=example.state, created_at=exact_iso(example.created_at),
         updated_at=exact_iso(example.updated_at), published_at=exact_iso(example.published_at),
-        revised_at=exact_iso(example.revised_at),
+        **{name: exact_iso(getattr(example, name)) for name in BACKUP_TIMES},
         contact=example.contact, contact_public=example.contact_public,
         accepts_messages=example.accepts_messages,
         submitter_name=example.submitter_name, submitter_email=example.submitter_email,

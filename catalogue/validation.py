@@ -60,8 +60,10 @@ PRIVATE_TEXT: dict[str, int] = {
     "submitter_email": EMAIL_MAX,
     "submitter_organisation": NAME_MAX,
 }
+# When the information was last updated, asked about and confirmed: the yearly check's dates.
+BACKUP_TIMES = ("revised_at", "reminded_at", "confirmed_at")
 BACKUP_FIELDS = (
-    "slug", "state", "created_at", "updated_at", "published_at", "revised_at", "contact",
+    "slug", "state", "created_at", "updated_at", "published_at", *BACKUP_TIMES, "contact",
     "contact_public",
     "accepts_messages", *PRIVATE_TEXT, "follow_token_hash", "language", "history", "revisions",
     "reports",
@@ -292,7 +294,7 @@ def _clean_bookkeeping(raw: dict, data: dict) -> list[Issue]:
         problems.append(Issue("moderation_comment", "un texte est attendu"))
     else:
         data["moderation_comment"] = clean_text(comment)
-    for name in ("created_at", "updated_at", "published_at", "revised_at"):
+    for name in ("created_at", "updated_at", "published_at", *BACKUP_TIMES):
         data[name] = _parse_time(raw.get(name), problems, name)
     data["slug"] = raw.get("slug") if isinstance(raw.get("slug"), str) else None
     data["contact_public"] = bool(raw.get("contact_public", False))

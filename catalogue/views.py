@@ -17,7 +17,7 @@ from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from . import i18n, search, taxonomy
+from . import i18n, reminders, search, taxonomy
 from .extensions import db, limiter
 from .i18n import N_
 from .models import Example
@@ -90,6 +90,16 @@ def period(example) -> str:
     return gettext("depuis %(year)s", year=start)
 
 
+def month_year(moment) -> str:
+    """Format a month in the page's language: mars 2021, March 2021."""
+    return format_date(moment, "LLLL yyyy") if moment else ""
+
+
+def stale_since(example) -> object:
+    """Return the date of a published example's information when it is over three years old."""
+    return reminders.information_date(example) if reminders.is_stale(example) else None
+
+
 def page_window(page: int, pages: int, around: int = 2) -> list[int | None]:
     """Return the page numbers to show around the current one, None for a gap."""
     shown = sorted({1, pages, *range(max(1, page - around), min(pages, page + around) + 1)})
@@ -116,10 +126,11 @@ def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = RowIdConverter  # before any rule is added
 
     app.jinja_env.globals.update(
-        taxonomy=taxonomy, page_window=page_window
+        taxonomy=taxonomy, page_window=page_window, stale_since=stale_since,
+        information_date=reminders.information_date,
     )
     app.jinja_env.filters.update(
-        rich=rich_text, label=term_label, long_date=long_date, period=period
+        rich=rich_text, label=term_label, long_date=long_date, period=period, month_year=month_year
     )
     app.add_url_rule("/healthz", "healthz", healthz)
     app.add_url_rule("/langue/<code>", "language", switch_language)

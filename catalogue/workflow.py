@@ -67,6 +67,8 @@ ACTIONS: dict[str, Action] = {
                needs_comment=True, done=N_("Modifications de la mise à jour demandées")),
         Action("renew_link", N_("Renouveler le lien de suivi"), ("published",), None,
                done=N_("Lien de suivi renouvelé")),
+        # The yearly check: the owner says the example is still current, or that it ended.
+        Action("confirm", N_("Confirmer"), ("published",), None, done=N_("Confirmé par son porteur")),
     )
 }
 # Actions that only write a journal line (`record`): `transition` refuses them.
@@ -86,7 +88,7 @@ DECISIONS: dict[str, tuple[str, ...]] = {
 # The decisions on an owner's revision, offered on its review page.
 REVISION_DECISIONS = ("approve_update", "request_update_changes", "reject_update")
 # The actions that change the public fields: their journal line keeps a snapshot of them.
-SNAPSHOT_ACTIONS = ("submit", "resubmit", "edit", "import", "approve_update")
+SNAPSHOT_ACTIONS = ("submit", "resubmit", "edit", "import", "approve_update", "confirm")
 
 
 class TransitionError(Exception):

@@ -95,6 +95,8 @@ ACCESS: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("contribute.withdraw", "POST"): ("/proposer/suivi/faux-jeton/retrait", NOT_FOUND),
     ("contribute.update", "GET"): ("/proposer/suivi/faux-jeton/mise-a-jour", NOT_FOUND),
     ("contribute.update", "POST"): ("/proposer/suivi/faux-jeton/mise-a-jour", NOT_FOUND),
+    ("contribute.yearly_check", "GET"): ("/proposer/suivi/faux-jeton/actualite", NOT_FOUND),
+    ("contribute.yearly_check", "POST"): ("/proposer/suivi/faux-jeton/actualite", NOT_FOUND),
     ("contribute.renew", "GET"): ("/exemples/{pub}/porteur", PUBLIC),
     ("contribute.renew", "POST"): ("/exemples/{pub}/porteur", PUBLIC),  # re-shows the form
     ("auth.login", "GET"): ("/connexion", {ANON: 200, MODO: 302, ADMIN: 302}),

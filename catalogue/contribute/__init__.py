@@ -24,10 +24,10 @@ from ..extensions import csrf, db, limiter
 from ..forms import SubmissionForm
 from ..importing import apply_record, unique_slug
 from ..models import Example, ModerationEvent, hash_token, utcnow
-from . import owners
+from . import owners, yearly
 from .blueprint import bp, by_token, form_page, no_store, read_posted, refused_as_spam
 
-__all__ = ["bp", "by_token", "delay_in_words", "owners"]
+__all__ = ["bp", "by_token", "delay_in_words", "owners", "yearly"]
 log = logging.getLogger(__name__)
 
 

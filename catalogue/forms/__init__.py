@@ -19,6 +19,7 @@ from .example import ExampleForm
 from .moderation import DecisionForm, JournalFilterForm, ModerationEditForm, QueueFilterForm
 from .partners import PartnerForm
 from .reports import ReportDecisionForm, ReportForm
+from .years import YearlyCheckForm
 
 __all__ = [
     "PASSWORD_MAX",
@@ -42,5 +43,6 @@ __all__ = [
     "UserCreateForm",
     "UserPasswordForm",
     "UserRoleForm",
+    "YearlyCheckForm",
     "options",
 ]

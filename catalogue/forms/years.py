@@ -6,11 +6,11 @@ import re
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from wtforms import StringField
+from wtforms import StringField, SubmitField
 from wtforms.validators import ValidationError
 
 from .. import validation
-from .common import strip
+from .common import LocalizedForm, strip
 
 
 def year_field(label) -> StringField:
@@ -67,4 +67,23 @@ class YearFields:
             raise ValidationError(gettext(
                 "Une année de fin est pour une alliance terminée : "
                 "choisissez le statut « Terminé » ou effacez l’année."
+            ))
+
+
+class YearlyCheckForm(LocalizedForm):
+    """The owner's yearly answer: the example is still current, or the alliance ended."""
+
+    end_year = year_field(_l("Année de fin, si vous la connaissez"))
+    current = SubmitField(_l("Toujours d’actualité"))
+    finished = SubmitField(_l("L’alliance est terminée"))
+
+    def __init__(self, *args, start_year: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.start_year = start_year
+
+    def validate_end_year(self, field) -> None:
+        check_year(field.data, validation.last_end_year())
+        if field.data and self.start_year and int(field.data) < self.start_year:
+            raise ValidationError(gettext(
+                "L’année de fin précède l’année de lancement (%(year)s).", year=self.start_year
             ))

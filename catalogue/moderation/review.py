@@ -18,7 +18,7 @@ from flask import (
 from flask_babel import gettext, ngettext
 from flask_login import current_user
 
-from .. import duplicates, i18n, mail, reporting, revisions, taxonomy, workflow
+from .. import duplicates, i18n, mail, reminders, reporting, revisions, taxonomy, workflow
 from ..diff import resubmission_changes
 from ..extensions import db
 from ..forms import (
@@ -87,6 +87,9 @@ def queue():
         ).all()
     )
     stmt = _search(sa.select(Example).where(Example.state == state), q)
+    outdated = state == "published" and request.args.get("actualiser") == "1"
+    if outdated:
+        stmt = stmt.where(reminders.stale_clause())
     if state in ("pending", "changes_requested"):
         stmt = stmt.order_by(Example.created_at, Example.id)  # oldest waiting first
     else:
@@ -106,6 +109,9 @@ def queue():
         page=page,
         bulk=EmptyForm(),
         open_reports=reporting.open_count(),
+        outdated=outdated,
+        outdated_count=db.session.scalar(
+            sa.select(sa.func.count(Example.id)).where(reminders.stale_clause())),
         revisions=revisions.pending(),
     )
 
