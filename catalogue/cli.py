@@ -6,6 +6,7 @@ import json
 import os
 import sys
 import tempfile
+from collections import defaultdict
 from pathlib import Path
 
 import click
@@ -20,7 +21,7 @@ from .alerts import send_alerts_command
 from .extensions import db
 from .forms import PASSWORD_MAX, PASSWORD_MIN
 from .importing import ImportRefused, add_examples, read_records, validate_all
-from .models import Example, ModerationEvent, User
+from .models import Example, ModerationEvent, Report, Revision, User
 from .reminders import send_reminders
 from .search.commands import COMMANDS as search_commands
 from .serialisation import backup_record, public_record
@@ -136,8 +137,15 @@ def snapshot_records() -> list[dict]:
             .options(selectinload(Example.partners),
                      selectinload(Example.events).selectinload(ModerationEvent.actor))
             .order_by(Example.id)
-        )
-        return [backup_record(e) for e in examples]
+        ).all()
+        revisions, reports = defaultdict(list), defaultdict(list)
+        for revision in db.session.scalars(sa.select(Revision).order_by(Revision.id)
+                                           .options(selectinload(Revision.decided_by))):
+            revisions[revision.example_id].append(revision)
+        for report in db.session.scalars(sa.select(Report).order_by(Report.id)
+                                         .options(selectinload(Report.handled_by))):
+            reports[report.example_id].append(report)
+        return [backup_record(e, revisions[e.id], reports[e.id]) for e in examples]
     finally:
         db.session.rollback()
 
@@ -146,7 +154,7 @@ def snapshot_records() -> list[dict]:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @with_appcontext
 def export_command(file: Path) -> None:
-    """Write every example (with private fields and journal) as JSON that `import` reads back."""
+    """Write every example (private fields, journal, updates, reports) as JSON `import` reads back."""
     records = snapshot_records()
     file.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=file.parent, delete=False) as tmp:

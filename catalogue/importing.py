@@ -12,7 +12,7 @@ from slugify import slugify
 
 from .csvformat import read_csv
 from .extensions import db
-from .models import Example, ModerationEvent, User, utcnow
+from .models import Example, ModerationEvent, Report, Revision, User, utcnow
 from .validation import BACKUP_TIMES, LIST_FIELDS, PRIVATE_TEXT, TEXT_FIELDS, Issue, clean_record
 from .workflow import transition
 
@@ -110,6 +110,18 @@ def add_examples(cleaned: list[tuple[int, dict]], *, state: str | None = None) -
                     comment=entry["comment"], snapshot=entry["snapshot"],
                     created_at=entry["created_at"] or utcnow(),
                 ))
+            for row in data.get("revisions", ()):
+                db.session.add(Revision(
+                    example=example, data=row["data"] or {}, state=row["state"],
+                    note=row["note"], comment=row["comment"],
+                    created_at=row["created_at"] or utcnow(), decided_at=row["decided_at"],
+                    decided_by=users.get(row["decided_by"] or "")))
+            for row in data.get("reports", ()):
+                db.session.add(Report(
+                    example=example, message=row["message"], email=row["email"],
+                    language=row["language"] or "fr", state=row["state"],
+                    created_at=row["created_at"] or utcnow(), handled_at=row["handled_at"],
+                    handled_by=users.get(row["handled_by"] or ""), answer=row["answer"]))
         else:
             target = state or data.get("state") or "published"
             comment = data["moderation_comment"] if target in ("changes_requested", "rejected") else ""

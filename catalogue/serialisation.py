@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
 from flask import url_for
 
-from .models import Example
+from .models import Example, Report, Revision
 from .validation import BACKUP_TIMES, TEXT_FIELDS
 
 
@@ -25,8 +26,10 @@ def public_record(example: Example) -> dict:
     return record
 
 
-def backup_record(example: Example) -> dict:
-    """Return everything about an example: public and private fields, state and journal."""
+def backup_record(example: Example, revisions: Iterable[Revision] = (),
+                  reports: Iterable[Report] = ()) -> dict:
+    """Return everything about an example: public and private fields, state, journal, and
+    its owner's proposed updates and visitors' reports."""
     record = public_record(example)
     record.update(
         slug=example.slug, state=example.state, created_at=exact_iso(example.created_at),
@@ -44,6 +47,18 @@ def backup_record(example: Example) -> dict:
                 "snapshot": e.snapshot, "created_at": exact_iso(e.created_at),
             }
             for e in example.events
+        ],
+        revisions=[
+            {"data": r.data, "state": r.state, "note": r.note, "comment": r.comment,
+             "created_at": exact_iso(r.created_at), "decided_at": exact_iso(r.decided_at),
+             "decided_by": r.decided_by.email if r.decided_by else None}
+            for r in revisions
+        ],
+        reports=[
+            {"message": r.message, "email": r.email, "language": r.language, "state": r.state,
+             "created_at": exact_iso(r.created_at), "handled_at": exact_iso(r.handled_at),
+             "handled_by": r.handled_by.email if r.handled_by else None, "answer": r.answer}
+            for r in reports
         ],
     )
     return record

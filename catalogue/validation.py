@@ -65,7 +65,8 @@ BACKUP_TIMES = ("revised_at", "reminded_at", "confirmed_at")
 BACKUP_FIELDS = (
     "slug", "state", "created_at", "updated_at", "published_at", *BACKUP_TIMES, "contact",
     "contact_public",
-    "accepts_messages", *PRIVATE_TEXT, "follow_token_hash", "language", "history",
+    "accepts_messages", *PRIVATE_TEXT, "follow_token_hash", "language", "history", "revisions",
+    "reports",
 )
 # Accepted on import only: a moderator's comment for a demo example waiting in a state.
 IMPORT_ONLY_FIELDS = ("moderation_comment",)
@@ -309,25 +310,50 @@ def _clean_bookkeeping(raw: dict, data: dict) -> list[Issue]:
         problems.append(Issue("language", f"langue inconnue « {language} »", named=False))
         language = "fr"
     data["language"] = language
-    if "history" not in raw:
-        return problems
-    history = raw.get("history") or []
-    if not isinstance(history, list) or not all(isinstance(h, dict) for h in history):
-        problems.append(Issue("history", "une liste d’objets est attendue"))
-        history = []
-    events = []
-    for entry in history:
-        events.append({
-            "action": str(entry.get("action", "")),
-            "actor": entry.get("actor") if isinstance(entry.get("actor"), str) else None,
-            "from_state": entry.get("from_state"),
-            "to_state": str(entry.get("to_state", "")),
-            "comment": str(entry.get("comment") or ""),
-            "snapshot": entry.get("snapshot") if isinstance(entry.get("snapshot"), dict) else None,
-            "created_at": _parse_time(entry.get("created_at"), problems, "history.created_at"),
-        })
-    data["history"] = events
+    for name, fields in ATTACHED.items():
+        if name in raw:
+            data[name] = _attached_rows(raw[name], name, fields, problems)
     return problems
+
+
+# What a backup carries with each example besides its fields: the journal of its moderation,
+# its owner's proposed updates and visitors' reports. (field, kind): "text", "user" (an email
+# or null), "time", "json" (an object), "any", or the vocabulary its value must belong to.
+ATTACHED: dict[str, dict[str, Any]] = {
+    "history": {"action": "text", "actor": "user", "from_state": "any", "to_state": "text",
+                "comment": "text", "snapshot": "json", "created_at": "time"},
+    "revisions": {"data": "json", "state": taxonomy.REVISION_STATES, "note": "text",
+                  "comment": "text", "created_at": "time", "decided_at": "time",
+                  "decided_by": "user"},
+    "reports": {"message": "text", "email": "text", "language": "text",
+                "state": taxonomy.REPORT_STATES, "created_at": "time", "handled_by": "user",
+                "handled_at": "time", "answer": "text"},
+}
+
+
+def _attached_rows(rows: Any, name: str, fields: dict[str, Any],
+                   problems: list[Issue]) -> list[dict]:
+    if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+        problems.append(Issue(name, "une liste d’objets est attendue"))
+        return []
+    cleaned = []
+    for row in rows:
+        item = {}
+        for field, kind in fields.items():
+            value = row.get(field)
+            if kind == "time":
+                value = _parse_time(value, problems, f"{name}.{field}")
+            elif kind == "json":
+                value = value if isinstance(value, dict) else None
+            elif kind == "user":
+                value = value if isinstance(value, str) else None
+            elif kind == "text":
+                value = str(value or "")
+            elif kind != "any" and value not in kind:
+                problems.append(Issue(f"{name}.{field}", f"valeur inconnue « {value} »"))
+            item[field] = value
+        cleaned.append(item)
+    return cleaned
 
 
 def _parse_time(value: Any, problems: list[Issue], name: str) -> datetime | None:

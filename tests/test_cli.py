@@ -7,9 +7,10 @@ import json
 import pytest
 import sqlalchemy as sa
 
+from catalogue.cli import snapshot_records
 from catalogue.extensions import db
-from catalogue.models import Example, ModerationEvent, Partner
-from catalogue.serialisation import backup_record
+from catalogue.models import Example, ModerationEvent, Partner, Report, Revision, User, utcnow
+from catalogue.serialisation import backup_record, public_record
 
 
 def count(app, model) -> int:
@@ -166,3 +167,50 @@ def test_export_then_import_gives_an_identical_catalogue(app, runner, demo, tmp_
     assert before[0]["language"] == "en"
     for old, new in zip(before, after, strict=True):
         assert new == old
+
+
+def test_a_backup_keeps_owners_updates_and_visitors_reports(app, runner, make_example, make_user,
+                                                             tmp_path, make_app):
+    """Restoring a backup must not lose an update waiting for moderation, nor a report."""
+    example = make_example()
+    moderator = make_user()
+    with app.app_context():
+        revision_data = {**public_record(db.session.get(Example, example.id)),
+                         "results": "Trente tonnes d’objets réemployés."}
+        db.session.add_all([
+            Revision(example_id=example.id, data=revision_data, note="Les chiffres de 2026."),
+            Report(example_id=example.id, message="Le site web a changé.",
+                   email="visiteur@example.org"),
+            Report(example_id=example.id, message="Coquille dans le titre.", state="fixed",
+                   handled_by_id=moderator.id, handled_at=utcnow(), answer="Corrigé, merci."),
+        ])
+        db.session.commit()
+        before = snapshot_records()
+    backup = tmp_path / "backup.json"
+    assert runner.invoke(args=["export", str(backup)]).exit_code == 0
+    [saved] = json.loads(backup.read_text())
+    assert [r["state"] for r in saved["revisions"]] == ["pending"]
+    assert [r["state"] for r in saved["reports"]] == ["open", "fixed"]
+
+    other = make_app()
+    with other.app_context():  # the same moderator account exists where the backup is restored
+        user = User(email="modo@example.org", role="moderator")
+        user.set_password("correct horse battery")
+        db.session.add(user)
+        db.session.commit()
+    restore = other.test_cli_runner().invoke(args=["import", str(backup)])
+    assert restore.exit_code == 0, restore.output
+    with other.app_context():
+        assert snapshot_records() == before
+        [revision] = db.session.scalars(sa.select(Revision)).all()
+        assert revision.example.slug == example.slug and revision.state == "pending"
+
+
+def test_a_backup_with_unknown_report_states_is_refused(app, runner, tmp_path, record):
+    bad = {**record(), "state": "published", "history": [],
+           "reports": [{"message": "?", "state": "lost"}], "revisions": "not a list"}
+    result = runner.invoke(args=["import", write_json(tmp_path / "bad.json", [bad])])
+    assert result.exit_code != 0
+    assert "reports.state" in result.output and "revisions" in result.output
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Example.id))) == 0
