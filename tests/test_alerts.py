@@ -117,7 +117,7 @@ def test_the_honeypot_stores_and_sends_nothing(app, client):
     ("", "Indiquez votre adresse électronique."),
     ("pas-une-adresse", "Adresse électronique invalide."),
     ("a@b", "Adresse électronique invalide."),
-    ("x" * 250 + "@example.org", "254 caractères au plus."),
+    ("x" * 250 + "@example.org", "254 caractères au plus"),
 ])
 def test_a_bad_address_is_refused_in_french(app, client, email, message):
     response = subscribe(client, email=email)

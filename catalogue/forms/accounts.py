@@ -14,7 +14,6 @@ from wtforms import (
 )
 from wtforms.validators import (
     DataRequired,
-    Email,
     EqualTo,
     Length,
     ValidationError,
@@ -23,7 +22,7 @@ from wtforms.validators import (
 from ..extensions import db
 from ..limits import EMAIL_MAX, NAME_MAX
 from ..models import User
-from .common import LocalizedForm, options, strip, text, too_long
+from .common import LocalizedForm, email_field, options, strip, text, too_long
 
 PASSWORD_MIN = 12
 PASSWORD_MAX = 200
@@ -90,15 +89,10 @@ ROLES = [("moderator", _l("Modération")), ("admin", _l("Administration"))]
 
 
 class UserCreateForm(LocalizedForm):
-    email = EmailField(
+    email = email_field(
         _l("Adresse électronique"),
-        filters=[strip],
-        validators=[
-            DataRequired(_l("Indiquez l’adresse électronique.")),
-            Length(max=EMAIL_MAX, message=too_long(EMAIL_MAX)),
-            Email(_l("Adresse électronique invalide."), check_deliverability=False),
-        ],
-        render_kw={"autocomplete": "off", "maxlength": EMAIL_MAX},
+        required=_l("Indiquez l’adresse électronique."),
+        autocomplete="off",
     )
     display_name = text(
         _l("Nom affiché"),

@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, StringField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms import StringField
 
-from ..limits import EMAIL_MAX
-from .common import LocalizedForm
+from .common import LocalizedForm, email_field
 
 
 class AlertForm(LocalizedForm):
-    email = EmailField(
+    email = email_field(
         _l("Votre adresse électronique"),
-        filters=[lambda v: v.strip() if isinstance(v, str) else v],
-        validators=[DataRequired(_l("Indiquez votre adresse électronique.")),
-                    Length(max=EMAIL_MAX, message=_l("%(max)d caractères au plus.", max=EMAIL_MAX)),
-                    Email(_l("Adresse électronique invalide."), check_deliverability=False)],
-        render_kw={"autocomplete": "email", "maxlength": EMAIL_MAX},
+        required=_l("Indiquez votre adresse électronique."),
     )
     # The honeypot: hidden from people (CSS and aria-hidden), filled by robots.
     homepage = StringField(_l("Ne pas remplir ce champ"),

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from wtforms import (
+    EmailField,
     SelectChoice,
     SelectMultipleField,
     StringField,
@@ -20,6 +21,7 @@ from wtforms import (
 )
 from wtforms.validators import (
     DataRequired,
+    Email,
     Length,
     Optional,
     ValidationError,
@@ -27,6 +29,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .. import taxonomy
+from ..limits import EMAIL_MAX
 
 
 def too_long(limit: int) -> LazyString:
@@ -57,6 +60,23 @@ def text(
     return field(
         label, validators=validators, description=description, render_kw=kw, filters=[strip]
     )
+
+
+def email_field(
+    label: str,
+    *checks: Any,
+    required: str | None = None,
+    invalid: str | None = None,
+    description: str = "",
+    autocomplete: str = "email",
+):
+    """Declare an email address field: trimmed, checked (after `checks`), with its limit."""
+    validators = [*checks, DataRequired(required) if required else Optional(),
+                  Length(max=EMAIL_MAX, message=too_long(EMAIL_MAX)),
+                  Email(invalid or _l("Adresse électronique invalide."),
+                        check_deliverability=False)]
+    return EmailField(label, filters=[strip], validators=validators, description=description,
+                      render_kw={"autocomplete": autocomplete, "maxlength": EMAIL_MAX})
 
 
 def strip(value: Any) -> Any:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, StringField
-from wtforms.validators import DataRequired, Email, Length, StopValidation
+from wtforms import StringField
+from wtforms.validators import DataRequired, Length, StopValidation
 
-from ..limits import EMAIL_MAX, MESSAGE_MAX, NAME_MAX
-from .common import LocalizedForm, strip, text, too_long
+from ..limits import MESSAGE_MAX, NAME_MAX
+from .common import LocalizedForm, email_field, strip, text, too_long
 
 
 class OneLine:
@@ -38,19 +38,11 @@ class ContactForm(LocalizedForm):
         ],
         render_kw={"maxlength": NAME_MAX, "autocomplete": "name"},
     )
-    email = EmailField(
+    email = email_field(
         _l("Votre adresse électronique"),
-        filters=[strip],
-        validators=[
-            OneLine(_l("L’adresse électronique tient sur une seule ligne, sans retour à la ligne.")),
-            DataRequired(_l("Indiquez votre adresse électronique.")),
-            Length(max=EMAIL_MAX, message=too_long(EMAIL_MAX)),
-            Email(
-                _l("Adresse électronique invalide (exemple : prenom.nom@exemple.fr)."),
-                check_deliverability=False,
-            ),
-        ],
-        render_kw={"maxlength": EMAIL_MAX, "autocomplete": "email"},
+        OneLine(_l("L’adresse électronique tient sur une seule ligne, sans retour à la ligne.")),
+        required=_l("Indiquez votre adresse électronique."),
+        invalid=_l("Adresse électronique invalide (exemple : prenom.nom@exemple.fr)."),
         description=_l("Les porteurs vous répondront à cette adresse."),
     )
     message = text(

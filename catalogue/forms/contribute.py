@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, StringField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms import BooleanField, StringField
+from wtforms.validators import DataRequired, Length
 from wtforms.widgets import HiddenInput
 
-from ..limits import EMAIL_MAX
-from .common import LocalizedForm
+from .common import LocalizedForm, email_field
 from .example import ExampleForm
 
 
@@ -51,11 +50,7 @@ class SubmissionForm(ExampleForm):
 class RenewLinkForm(LocalizedForm):
     """An example's owner asks for a new follow-up link, mailed to the address they gave."""
 
-    email = EmailField(
+    email = email_field(
         _l("L’adresse électronique donnée en proposant l’exemple"),
-        filters=[lambda v: v.strip() if isinstance(v, str) else v],
-        validators=[DataRequired(_l("Indiquez votre adresse électronique.")),
-                    Length(max=EMAIL_MAX, message=_l("%(max)d caractères au plus.", max=EMAIL_MAX)),
-                    Email(_l("Adresse électronique invalide."), check_deliverability=False)],
-        render_kw={"autocomplete": "email", "maxlength": EMAIL_MAX},
+        required=_l("Indiquez votre adresse électronique."),
     )

@@ -6,7 +6,6 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    EmailField,
     FieldList,
     FormField,
     IntegerField,
@@ -15,12 +14,11 @@ from wtforms import (
     StringField,
     SubmitField,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
 from .. import taxonomy, validation
 from ..limits import (
-    EMAIL_MAX,
     LOCALITY_MAX,
     NAME_MAX,
     PARTNERS_MAX,
@@ -34,8 +32,8 @@ from .common import (
     LocalizedForm,
     MultiCheckboxField,
     as_code,
+    email_field,
     options,
-    strip,
     term_choices,
     text,
     too_long,
@@ -207,18 +205,10 @@ class ExampleForm(YearFields, PartnerRows, LocalizedForm):
     submitter_name = text(
         _l("Votre nom"), NAME_MAX, required=_l("Indiquez votre nom."), autocomplete="name"
     )
-    submitter_email = EmailField(
+    submitter_email = email_field(
         _l("Votre adresse électronique"),
-        filters=[strip],
-        validators=[
-            DataRequired(_l("Indiquez votre adresse électronique.")),
-            Length(max=EMAIL_MAX, message=too_long(EMAIL_MAX)),
-            Email(
-                _l("Adresse électronique invalide (exemple : prenom.nom@exemple.fr)."),
-                check_deliverability=False,
-            ),
-        ],
-        render_kw={"maxlength": EMAIL_MAX, "autocomplete": "email"},
+        required=_l("Indiquez votre adresse électronique."),
+        invalid=_l("Adresse électronique invalide (exemple : prenom.nom@exemple.fr)."),
         description=_l("Pour vous envoyer le lien de suivi ; jamais publiée."),
     )
     submitter_organisation = text(

@@ -6,7 +6,6 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
-    EmailField,
     HiddenField,
     IntegerField,
     SearchField,
@@ -14,7 +13,6 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import (
-    Email,
     InputRequired,
     Length,
     Optional,
@@ -22,9 +20,9 @@ from wtforms.validators import (
 )
 from wtforms.widgets import HiddenInput
 
-from ..limits import EMAIL_MAX, NAME_MAX
+from ..limits import NAME_MAX
 from ..workflow import ACTIONS
-from .common import LocalizedForm, options, strip, text, too_long
+from .common import LocalizedForm, email_field, options, strip, text, too_long
 from .example import ExampleForm
 
 COMMENT_MAX = 5000
@@ -119,15 +117,9 @@ class ModerationEditForm(ExampleForm):
     # Imported examples may have no submitter; and a moderator's browser must not fill in
     # the moderator's own name and address here.
     submitter_name = text(_l("Nom de la personne qui a proposé"), NAME_MAX)
-    submitter_email = EmailField(
+    submitter_email = email_field(
         _l("Son adresse électronique"),
-        filters=[strip],
-        validators=[
-            Optional(),
-            Length(max=EMAIL_MAX, message=too_long(EMAIL_MAX)),
-            Email(_l("Adresse électronique invalide."), check_deliverability=False),
-        ],
-        render_kw={"maxlength": EMAIL_MAX, "autocomplete": "off"},
         description=_l("Les décisions lui sont envoyées à cette adresse."),
+        autocomplete="off",
     )
     submitter_organisation = text(_l("Son organisation"), NAME_MAX)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, HiddenField, StringField, TextAreaField
-from wtforms.validators import Email, Length, Optional, ValidationError
+from wtforms import HiddenField, StringField, TextAreaField
+from wtforms.validators import Length, ValidationError
 
-from ..limits import EMAIL_MAX, REPORT_MAX
+from ..limits import REPORT_MAX
 from ..reporting import MOVES
-from .common import LocalizedForm, strip, text, too_long
+from .common import LocalizedForm, email_field, strip, text, too_long
 
 
 class ReportForm(LocalizedForm):
@@ -25,15 +25,8 @@ class ReportForm(LocalizedForm):
             "Ce qui est inexact, incomplet ou dépassé, et si possible la bonne information."
         ),
     )
-    email = EmailField(
+    email = email_field(
         _l("Votre adresse électronique (facultatif)"),
-        filters=[strip],
-        validators=[
-            Optional(),
-            Length(max=EMAIL_MAX, message=too_long(EMAIL_MAX)),
-            Email(_l("Adresse électronique invalide."), check_deliverability=False),
-        ],
-        render_kw={"autocomplete": "email", "maxlength": EMAIL_MAX},
         description=_l(
             "Seulement pour vous répondre : elle n’est jamais publiée et elle est effacée "
             "une fois le signalement traité."
