@@ -21,6 +21,8 @@ from ..limits import (
 )
 from .accounts import User
 from .base import JSONList, UTCDateTime, hash_token, utcnow
+from .media import Media
+from .organisations import Organisation
 
 
 class Example(db.Model):
@@ -87,6 +89,13 @@ class Example(db.Model):
         order_by="ModerationEvent.id",
         passive_deletes=True,
     )
+    # Photos (position 0 is the cover) and documents; not those of a pending owner's update.
+    media: Mapped[list[Media]] = relationship(
+        primaryjoin="and_(Media.example_id == Example.id, Media.revision_id.is_(None))",
+        order_by="(Media.kind, Media.position)",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -122,8 +131,13 @@ class Partner(db.Model):
     name: Mapped[str] = mapped_column(sa.String(PARTNER_NAME_MAX))
     kind: Mapped[str] = mapped_column(sa.String(30))
     role: Mapped[str] = mapped_column(sa.String(PARTNER_ROLE_MAX), default="")
+    # The organisation this partner is; None until a moderator confirms the match of a submission.
+    organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisation.id", ondelete="SET NULL"), index=True
+    )
 
     example: Mapped[Example] = relationship(back_populates="partners")
+    organisation: Mapped[Organisation | None] = relationship(back_populates="partners")
 
     def as_dict(self) -> dict[str, str]:
         return {"name": self.name, "kind": self.kind, "role": self.role}
