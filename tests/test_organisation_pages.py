@@ -256,3 +256,12 @@ def test_a_partner_not_yet_matched_is_plain_text(app, client, make_example):
     page = text(client.get(f"/exemples/{example.slug}"))
     assert '<span lang="fr">Ville de Rennes</span>' in page
     assert "/organisations/ville-de-rennes" not in page
+
+
+def test_see_its_examples_in_the_catalogue_gives_those_examples(client, world):
+    page = text(client.get("/organisations/epicerie-saint-etienne"))
+    [link] = re.findall(r'href="([^"]+)">Voir ses 2 exemples dans le catalogue', page)
+    catalogue = text(client.get(link.replace("&amp;", "&")))
+    assert "2 exemples" in catalogue
+    for title in ("Repair café", "Épicerie solidaire"):
+        assert f'lang="fr">{title}</a>' in catalogue
