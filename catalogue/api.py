@@ -10,9 +10,9 @@ import sqlalchemy as sa
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from sqlalchemy.orm import selectinload
 
-from . import openapi, search, taxonomy
+from . import openapi, organisation_matches, search, taxonomy
 from .csvformat import TEMPLATE_RECORD, write_csv
-from .extensions import db
+from .extensions import db, limiter
 from .models import Example
 from .queries import load_published
 from .serialisation import example_data
@@ -186,6 +186,23 @@ def term_data(term: taxonomy.Term) -> dict[str, Any]:
     if term.overseas:
         data["overseas"] = True
     return data
+
+
+def _suggestions_limit() -> str:
+    return current_app.config["SUGGESTIONS_RATE_LIMIT"]
+
+
+@bp.get("/v1/organisations/suggestions")
+@limiter.limit(_suggestions_limit)
+def organisation_suggestions():
+    """Suggest organisations as a contributor types a partner's name (the form's script)."""
+    q = request.args.get("q", "")
+    kind = request.args.get("type") or None
+    if len(q) > openapi.Q_MAX:
+        return api_error(400, f"q ne doit pas dépasser {openapi.Q_MAX} caractères.", "q")
+    if kind is not None and kind not in taxonomy.PARTNER_KINDS:
+        return api_error(400, f"type inconnu « {kind} ».", "type")
+    return json_response(organisation_matches.suggest(q, kind))
 
 
 @bp.get("/v1/openapi.json")

@@ -237,6 +237,19 @@ SCHEMAS: dict[str, Any] = {
             "overseas": {"type": "boolean"},
         },
     },
+    "OrganisationSuggestion": {
+        "type": "object",
+        "required": ["slug", "name", "kind", "kind_label", "commune", "examples"],
+        "properties": {
+            "slug": {"type": "string"},
+            "name": {"type": "string"},
+            "kind": {"type": "string"},
+            "kind_label": {"type": "string"},
+            "commune": {"type": "string"},
+            "examples": {"type": "integer", "minimum": 1,
+                         "description": "Nombre d’exemples publiés."},
+        },
+    },
     "Error": {
         "type": "object",
         "required": ["error"],
@@ -325,6 +338,27 @@ def document() -> dict[str, Any]:
                         "required": list(vocabularies), "properties": vocabularies,
                     }),
                     "304": NOT_MODIFIED,
+                },
+            }},
+            "/api/v1/organisations/suggestions": {"get": {
+                "operationId": "suggestOrganisations",
+                "summary": "Suggérer des organisations d’après le début de leur nom",
+                "description": "Au plus 8 organisations ayant un exemple publié dont le nom "
+                               "contient `q` (accents et casse indifférents), celles qui "
+                               "commencent par `q` d’abord. Moins de 2 caractères : liste vide.",
+                "parameters": [
+                    {"name": "q", "in": "query", "required": False,
+                     "schema": {"type": "string", "maxLength": Q_MAX}},
+                    {"name": "type", "in": "query", "required": False,
+                     "description": "Type d’organisation (code des types de partenaires).",
+                     "schema": {"type": "string", "enum": list(taxonomy.PARTNER_KINDS.codes)}},
+                ],
+                "responses": {
+                    "200": _ok("Les organisations suggérées.", {
+                        "type": "array", "maxItems": 8, "items": _ref("OrganisationSuggestion"),
+                    }),
+                    "304": NOT_MODIFIED,
+                    "400": _error_response("Paramètre refusé : `parameter` le nomme."),
                 },
             }},
             "/api/v1/openapi.json": {"get": {
