@@ -226,7 +226,7 @@ ISO_6523 = {"siren": "0002", "siret": "0009"}
 
 
 @bp.app_template_global()
-def organisation_jsonld(organisation, examples) -> dict[str, Any]:
+def organisation_jsonld(organisation, examples, logo: dict | None = None) -> dict[str, Any]:
     """Return the schema.org description of an organisation, for a JSON-LD script in its page:
     its identifiers, official website (`sameAs`) and the published examples it is part of."""
     page = url_for("public.organisation", slug=organisation.slug, _external=True)
@@ -252,6 +252,8 @@ def organisation_jsonld(organisation, examples) -> dict[str, Any]:
             break
     if organisation.website:
         data["sameAs"] = organisation.website
+    if logo:
+        data["logo"] = logo["src"]
     if organisation.commune:
         data["address"] = {"@type": "PostalAddress", "addressLocality": organisation.commune,
                            "addressCountry": "FR"}

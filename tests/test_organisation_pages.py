@@ -265,3 +265,25 @@ def test_see_its_examples_in_the_catalogue_gives_those_examples(client, world):
     assert "2 exemples" in catalogue
     for title in ("Repair café", "Épicerie solidaire"):
         assert f'lang="fr">{title}</a>' in catalogue
+
+
+def test_the_logo_shows_when_there_is_one(app, client, world):
+    from media_samples import png_with_alpha
+
+    from catalogue import media
+
+    assert "organisation-logo" not in text(client.get("/organisations/ville-de-rennes"))
+    with app.app_context():
+        rennes = db.session.scalar(sa.select(Organisation).where(Organisation.slug == "ville-de-rennes"))
+        media.store_image(png_with_alpha(), "logo", organisation_id=rennes.id, alt="Logo de Rennes")
+        db.session.commit()
+    page = text(client.get("/organisations/ville-de-rennes"))
+    [img] = re.findall(r'<img class="organisation-logo"[^>]+>', page)
+    assert 'alt="Logo de Rennes"' in img and 'width="' in img and 'height="' in img
+    src = re.search(r' src="([^"]+)"', img).group(1)
+    assert src.startswith("http://localhost/medias/") and src.endswith(".jpg")
+    served = client.get(src.removeprefix("http://localhost"))
+    served.close()
+    assert served.status_code == 200
+    assert 'type="image/webp"' in page
+    assert jsonld(page)["logo"] == src
