@@ -9,6 +9,7 @@ import zlib
 
 from PIL import ExifTags, Image, ImageDraw
 from pypdf import PdfWriter
+from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
 
 SECRET = b"secret-comment-42"
 
@@ -141,3 +142,37 @@ def html_named_pdf() -> bytes:
 def jpeg_then_pdf() -> bytes:
     """A valid JPEG with a PDF appended after its end (a JPEG/PDF polyglot)."""
     return photo((640, 480)) + pdf(1)
+
+
+def _written(writer: PdfWriter) -> bytes:
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def pdf_with_javascript() -> bytes:
+    """A PDF whose document-level JavaScript runs when it is opened."""
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    script = DictionaryObject({NameObject("/S"): NameObject("/JavaScript"),
+                               NameObject("/JS"): TextStringObject("app.alert('bonjour');")})
+    tree = DictionaryObject({NameObject("/Names"): ArrayObject(
+        [TextStringObject("bonjour"), writer._add_object(script)])})
+    writer._root_object[NameObject("/Names")] = DictionaryObject(
+        {NameObject("/JavaScript"): writer._add_object(tree)})
+    return _written(writer)
+
+
+def pdf_with_attachment() -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    writer.add_attachment("facture.exe", b"MZ" + b"\0" * 100)
+    return _written(writer)
+
+
+def pdf_opening_with_launch() -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    writer._root_object[NameObject("/OpenAction")] = DictionaryObject({
+        NameObject("/S"): NameObject("/Launch"), NameObject("/F"): TextStringObject("calc.exe")})
+    return _written(writer)

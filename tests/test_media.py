@@ -19,6 +19,9 @@ from media_samples import (
     jpeg_then_pdf,
     jpeg_with_exif_gps,
     pdf,
+    pdf_opening_with_launch,
+    pdf_with_attachment,
+    pdf_with_javascript,
     photo,
     png_with_alpha,
     svg,
@@ -83,6 +86,9 @@ BAD_DOCUMENTS = [
     (jpeg_then_pdf, "Ce fichier n’est pas un document PDF."),
     (lambda: photo((300, 200)), "Ce fichier n’est pas un document PDF."),
     (lambda: b"%PDF-1.7\n" + b"x" * (11 * 1024 * 1024) + b"\n%%EOF", "10 Mo au plus"),
+    (pdf_with_javascript, "Le document PDF contient du code, des actions automatiques"),
+    (pdf_with_attachment, "Le document PDF contient du code, des actions automatiques"),
+    (pdf_opening_with_launch, "Le document PDF contient du code, des actions automatiques"),
 ]
 
 
