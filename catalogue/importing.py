@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from slugify import slugify
 
+from . import organisations
 from .csvformat import read_csv
 from .extensions import db
 from .models import Example, ModerationEvent, Report, Revision, User, utcnow
@@ -129,6 +130,7 @@ def add_examples(cleaned: list[tuple[int, dict]], *, state: str | None = None) -
         if data.get("updated_at"):
             example.updated_at = data["updated_at"]
         db.session.add(example)
+        organisations.link_partners(example)  # import is trusted: every partner gets one
         examples.append(example)
     return examples
 
@@ -140,7 +142,7 @@ def apply_public_fields(example: Example, data: dict) -> None:
     example.start_year, example.end_year = data.get("start_year"), data.get("end_year")
     for name in LIST_FIELDS:
         setattr(example, name, list(data.get(name, [])))
-    example.set_partners(data.get("partners", []))
+    organisations.set_partners(example, data.get("partners", []))
 
 
 def apply_record(example: Example, data: dict) -> None:
