@@ -16,15 +16,16 @@ SUGGESTIONS_MAX = 8
 QUERY_MIN = 2  # characters of the normalised name before anything is suggested
 CANDIDATES_MAX = 12
 
-def _like(text: str) -> str:
+def escape_like(text: str) -> str:
+    """Escape the wildcards of LIKE (with `escape="\\"`)."""
     return re.sub(r"([\\%_])", r"\\\1", text)
 
 
 def _rank(key: str):
     """Order: the name starts with the text, then one of its words does, then it contains it."""
     return sa.case(
-        (Organisation.key.like(_like(key) + "%", escape="\\"), 0),
-        (Organisation.key.like("% " + _like(key) + "%", escape="\\"), 1),
+        (Organisation.key.like(escape_like(key) + "%", escape="\\"), 0),
+        (Organisation.key.like("% " + escape_like(key) + "%", escape="\\"), 1),
         else_=2,
     )
 
@@ -41,7 +42,7 @@ def suggest(text: str, kind: str | None = None) -> list[dict]:
         .join(Partner, Partner.organisation_id == Organisation.id)
         .join(Example, Example.id == Partner.example_id)
         .where(Example.state == "published",
-               Organisation.key.like("%" + _like(key) + "%", escape="\\"))
+               Organisation.key.like("%" + escape_like(key) + "%", escape="\\"))
         .group_by(Organisation.id)
         .order_by(_rank(key), examples.desc(), Organisation.key, Organisation.id)
         .limit(SUGGESTIONS_MAX)
@@ -83,11 +84,30 @@ def candidates(partner: Partner) -> list[Organisation]:
         stmt = (
             sa.select(Organisation)
             .where(sa.or_(Organisation.key == key,
-                          Organisation.key.like("%" + _like(key) + "%", escape="\\"),
-                          Organisation.key.like("%" + _like(first_word) + "%", escape="\\")))
+                          Organisation.key.like("%" + escape_like(key) + "%", escape="\\"),
+                          Organisation.key.like("%" + escape_like(first_word) + "%", escape="\\")))
             .order_by(sa.case((Organisation.key == key, 0), else_=1), _rank(key),
                       Organisation.key, Organisation.id)
             .limit(CANDIDATES_MAX)
         )
         found.extend(o for o in db.session.scalars(stmt) if o not in found)
     return found[:CANDIDATES_MAX]
+
+
+def similar(organisation: Organisation) -> list[Organisation]:
+    """Return other organisations that may be the same one (to merge): same name whatever the
+    kind, or a name containing its longest word."""
+    key = organisation.key
+    if not key:
+        return []
+    word = max(key.split(), key=len)
+    stmt = (
+        sa.select(Organisation)
+        .where(Organisation.id != organisation.id,
+               sa.or_(Organisation.key == key,
+                      Organisation.key.like("%" + escape_like(word) + "%", escape="\\")))
+        .order_by(sa.case((Organisation.key == key, 0), else_=1), _rank(key),
+                  Organisation.key, Organisation.id)
+        .limit(CANDIDATES_MAX)
+    )
+    return list(db.session.scalars(stmt))
