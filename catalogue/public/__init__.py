@@ -7,21 +7,20 @@ from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, g, make_response, render_template, request, url_for
+from flask import abort, g, make_response, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
-from . import about, framework, i18n, regions_map, revisions, search, statistics, taxonomy
-from .extensions import db
-from .i18n import gettext
-from .models import Example
-from .queries import CARD_COLUMNS, load_cards, published_count
-from .views import private
-
-bp = Blueprint("public", __name__)
+from .. import about, framework, i18n, regions_map, revisions, search, statistics, taxonomy
+from ..extensions import db
+from ..i18n import gettext
+from ..models import Example
+from ..queries import CARD_COLUMNS, load_cards, published_count
+from ..views import private
+from .blueprint import bp
 
 LATEST_ON_HOME = 6
 
