@@ -11,7 +11,6 @@ import math
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from PIL import Image, ImageDraw
 
@@ -20,6 +19,7 @@ SCALE = 2  # drawn at twice the size, then reduced
 W, H = WIDTH * SCALE, HEIGHT * SCALE
 
 Draw = ImageDraw.ImageDraw
+Scene = Callable[[Draw, random.Random], None]  # draws on an empty canvas, seeded
 
 
 def _sky(d: Draw, top: str, bottom: str, until: int = H) -> None:
@@ -253,74 +253,24 @@ def report_page(d: Draw, rng: random.Random) -> None:
         d.rectangle((400 + i * 400, 1400 - h, 640 + i * 400, 1400), fill="#e9c46a")
 
 
-def draw(scene: Callable[[Draw, random.Random], None], seed: str) -> Image.Image:
+def draw(scene: Scene, seed: str) -> Image.Image:
     """Draw a scene, seeded so that each run gives the same picture."""
     image = Image.new("RGB", (W, H), "#ffffff")
     scene(ImageDraw.Draw(image), random.Random(seed))
     return image.resize((WIDTH, HEIGHT), Image.Resampling.LANCZOS)
 
 
-def png(scene: Callable[[Draw, random.Random], None], seed: str) -> bytes:
+def png(scene: Scene, seed: str) -> bytes:
     """Return the scene as PNG bytes, as an upload would bring it."""
     buffer = io.BytesIO()
     draw(scene, seed).save(buffer, "PNG", optimize=True)
     return buffer.getvalue()
 
 
-def pdf(scene: Callable[[Draw, random.Random], None], seed: str) -> bytes:
+def pdf(scene: Scene, seed: str) -> bytes:
     """Return the scene as a one-page PDF, its dates fixed so that the bytes never change."""
     moment = time.gmtime(1704067200)  # 1 January 2024
     buffer = io.BytesIO()
     draw(scene, seed).convert("RGB").save(buffer, "PDF", resolution=150.0, title=seed,
                                           creationDate=moment, modDate=moment, quality=70)
     return buffer.getvalue()
-
-
-@dataclass(frozen=True)
-class Picture:
-    scene: Callable[[Draw, random.Random], None]
-    alt: str
-
-
-@dataclass(frozen=True)
-class Illustrated:
-    """The pictures (the first one is the cover) and documents of one demo example."""
-
-    photos: list[Picture]
-    documents: list[tuple[str, Callable[[Draw, random.Random], None]]] = field(default_factory=list)
-
-
-# Demo examples by title (catalogue/demo/examples.json); tests check that each one exists.
-DEMO_PICTURES: dict[str, Illustrated] = {
-    "Un jardin partagé et une cuisine solidaire dans le quartier Monclar à Avignon": Illustrated(
-        [Picture(garden, "Dessin : bacs de légumes d’un jardin partagé au pied des immeubles, "
-                         "sous le soleil."),
-         Picture(kitchen, "Dessin : une marmite fumante sur une cuisinière et des légumes posés "
-                          "sur une table."),
-         Picture(harvest, "Dessin : un panier de légumes fraîchement cueillis posé dans l’herbe.")],
-        [("Bilan de la première année du jardin", report_page)],
-    ),
-    "Une coopérative de livraison à vélo cargo pour le dernier kilomètre à Bordeaux": Illustrated(
-        [Picture(cargo_bike, "Dessin : un vélo cargo avec sa caisse en bois dans une rue bordée "
-                             "de façades colorées.")]),
-    "À Roubaix, des « ambassadeurs de l’énergie » pour sortir les ménages de la précarité "
-    "énergétique": Illustrated(
-        [Picture(houses, "Dessin : une rangée de maisons de briques au crépuscule, quelques "
-                         "fenêtres allumées.")]),
-    "Des filets de pêche usagés aux objets du quotidien : la filière finistérienne de "
-    "recyclage": Illustrated(
-        [Picture(sea_nets, "Dessin : un bateau de pêche sur les vagues et des filets verts "
-                           "entassés sur le quai.")]),
-    "Un fablab universitaire ouvert aux collégiens et aux artisans de l’Essonne": Illustrated(
-        [Picture(fablab, "Dessin : un établi avec une imprimante 3D, des engrenages et un "
-                         "tournevis.")]),
-    "Plongeurs, chantier naval et chercheurs s’allient pour protéger les herbiers de posidonie "
-    "de la rade d’Hyères": Illustrated(
-        [Picture(seagrass, "Dessin : un herbier de posidonie sous l’eau claire, un poisson et "
-                           "des bulles de plongeur.")]),
-    "Le football en marchant, une passerelle vers la santé pour les seniors ajacciens": Illustrated(
-        [Picture(football, "Dessin : un ballon devant un but sur une pelouse verte.")]),
-    "Des bibliothèques de rue et des ateliers numériques pour les enfants de Mamoudzou": Illustrated(
-        [Picture(books, "Dessin : des piles de livres colorés sur une natte à l’ombre d’un "
-                        "arbre.")]),
-}
