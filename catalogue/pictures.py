@@ -7,7 +7,7 @@ browser asks for `/medias/<sha256>.<ext>`.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sqlalchemy as sa
 from flask_babel import format_decimal
@@ -18,6 +18,9 @@ from .i18n import gettext
 from .models import Media, MediaFile
 
 KIB = 1024
+# Widest file a card offers: its photo is at most about 22rem wide, 960 px fill it at twice the
+# density (phones).
+CARD_WIDEST = 960
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,14 @@ class Picture:
     credit: str
     licence: str
     large: str  # URL of the largest JPEG: a click on a gallery photo opens it
+
+    def upto(self, width: int) -> Picture:
+        """Return the picture offered at widths up to `width` only: a card never needs more, and
+        each candidate written costs its URL in the page."""
+        def keep(candidates: str) -> str:
+            kept = [c for c in candidates.split(", ") if int(c.rsplit(" ", 1)[1][:-1]) <= width]
+            return ", ".join(kept or candidates.split(", ")[:1])
+        return replace(self, srcset={mime: keep(c) for mime, c in self.srcset.items()})
 
     @property
     def webp(self) -> str:
@@ -83,7 +94,7 @@ def card_covers(cards: Iterable) -> dict[int, Picture]:
     covers = db.session.scalars(_with_files(
         sa.select(Media).where(Media.example_id.in_(ids), Media.kind == "photo",
                                Media.position == 0)))
-    return {cover.example_id: picture(cover) for cover in covers}
+    return {cover.example_id: picture(cover).upto(CARD_WIDEST) for cover in covers}
 
 
 def example_media(example_id: int) -> Shown:

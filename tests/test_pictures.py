@@ -71,9 +71,10 @@ def test_a_card_shows_its_cover_in_webp_and_jpeg_with_its_size(client, illustrat
     [source] = [attributes(t) for t in re.findall(r"<source [^>]*>", card)]
     [img] = imgs(card)
     assert source["type"] == "image/webp"
-    assert re.fullmatch(r"(/medias/[0-9a-f]{64}\.webp \d+w, ){2}/medias/[0-9a-f]{64}\.webp 1200w",
+    # Cards offer the 480 and 960 px files (never the 1200 px one, too large for a card).
+    assert re.fullmatch(r"/medias/[0-9a-f]{64}\.webp 480w, /medias/[0-9a-f]{64}\.webp 960w",
                         source["srcset"])
-    assert img["srcset"].count(".jpg ") == 3 and img["src"].endswith(".jpg")
+    assert img["srcset"].count(".jpg ") == 2 and img["src"].endswith(".jpg")
     assert source["sizes"] == img["sizes"] == "(min-width: 40em) 14rem, calc(100vw - 2rem)"
     assert (img["width"], img["height"]) == ("960", "600")  # those of src: no layout shift
     assert img["alt"] == GARDEN_ALT
@@ -114,16 +115,16 @@ def test_the_example_page_shows_cover_gallery_and_documents(client, illustrated)
     # A click opens the large size: the largest JPEG, which the site serves.
     links = re.findall(r'<a href="(/medias/[0-9a-f]{64}\.jpg)">', section)
     assert len(links) == 2
-    large = client.get(links[0])
-    assert large.status_code == 200 and large.mimetype == "image/jpeg"
+    with client.get(links[0]) as large:
+        assert large.status_code == 200 and large.mimetype == "image/jpeg"
 
     documents = re.search(r'<section aria-labelledby="s-documents">.*?</section>', html, re.S).group()
     text = unescape(re.sub(r"<[^>]+>", "", documents))
     kilobytes = round(size / 1024)
     assert "Rapport d’évaluation 2023" in text and f"(PDF, {kilobytes}\u00a0Ko)" in text
     [href] = re.findall(r'<a href="(/medias/[0-9a-f]{64}\.pdf)" download', documents)
-    pdf = client.get(href)
-    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF-")
+    with client.get(href) as pdf:
+        assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF-")
 
 
 def test_an_example_without_pictures_shows_no_gallery_nor_documents(client, make_example):
@@ -141,7 +142,8 @@ def test_sharing_gives_the_large_jpeg_of_the_cover(client, illustrated):
     assert (meta["og:image:width"], meta["og:image:height"]) == ("1200", "750")
     assert meta["og:image:alt"] == GARDEN_ALT
     assert meta["og:url"] == f"http://localhost/exemples/{example.slug}"
-    assert client.get(meta["og:image"]).mimetype == "image/jpeg"
+    with client.get(meta["og:image"]) as image:
+        assert image.mimetype == "image/jpeg"
     data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
     assert data["image"] == {"@type": "ImageObject", "url": meta["og:image"], "width": 1200,
                              "height": 750, "caption": GARDEN_ALT}

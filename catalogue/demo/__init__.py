@@ -39,11 +39,15 @@ class Illustrated:
 DEMO_PICTURES: dict[str, Illustrated] = {
     "Un jardin partagé et une cuisine solidaire dans le quartier Monclar à Avignon": Illustrated(
         [Drawing(d.garden, "Dessin : bacs de légumes d’un jardin partagé au pied des immeubles, "
-                         "sous le soleil."),
-         Drawing(d.kitchen, "Dessin : une marmite fumante sur une cuisinière et des légumes posés "
-                          "sur une table."),
-         Drawing(d.harvest, "Dessin : un panier de légumes fraîchement cueillis posé dans l’herbe.")],
-        [("Bilan de la première année du jardin", d.report_page)],
+                           "sous le soleil.")]),
+    "La Ferme des Possibles, un tiers-lieu agricole pour former les jeunes du Pays de "
+    "Redon": Illustrated(
+        [Drawing(d.harvest, "Dessin : un panier de légumes fraîchement cueillis posé dans "
+                            "l’herbe."),
+         Drawing(d.garden, "Dessin : des bacs de légumes en rangs, sous le soleil."),
+         Drawing(d.kitchen, "Dessin : une marmite fumante sur une cuisinière et des légumes "
+                            "posés sur une table.")],
+        [("Bilan de la première promotion de jeunes formés", d.report_page)],
     ),
     "Une coopérative de livraison à vélo cargo pour le dernier kilomètre à Bordeaux": Illustrated(
         [Drawing(d.cargo_bike, "Dessin : un vélo cargo avec sa caisse en bois dans une rue bordée "

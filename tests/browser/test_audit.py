@@ -113,7 +113,7 @@ PUBLIC_PAGES: dict[str, Visit] = {
     "catalogue-region": goto("/exemples/?region=53"),
     "exemple": goto(lambda s: "/exemples/" + _slug_of(s, "Du fromage de la coopérative")),
     # The demo example with a cover, a gallery and a document.
-    "exemple-illustre": goto(lambda s: "/exemples/" + _slug_of(s, "Un jardin partagé")),
+    "exemple-illustre": goto(lambda s: "/exemples/" + _slug_of(s, "La Ferme des Possibles")),
     "proposer-erreurs": _form_with_errors,
     "merci": goto("/proposer/merci"),
     "suivi-en-attente": goto(lambda s: f"/proposer/suivi/{s.pending_token}"),
