@@ -47,6 +47,8 @@ SUBMIT_RATE_LIMIT = "5 per hour;20 per day"
 ALERT_RATE_LIMIT = "5 per hour;20 per day"
 REPORT_RATE_LIMIT = "5 per hour;20 per day"
 CONTACT_RATE_LIMIT = "5 per hour;20 per day"
+# Suggestions of organisations: a request per key stroke (debounced) while typing a partner.
+SUGGESTIONS_RATE_LIMIT = "120 per minute;2000 per hour"
 # Visitors' messages to the people behind an example, counted in the database (every worker
 # sees the same counts) over the last 24 hours: per sender address, and per example.
 CONTACT_PER_SENDER_PER_DAY = 5
@@ -83,6 +85,10 @@ PUBLICATION_DIRECTOR = ""
 CONTACT_EMAIL = ""
 HOSTING_NAME = ""
 HOSTING_ADDRESS = ""
+
+# Pictures and documents live in the database; each host keeps a copy of the files it served
+# in this folder (empty: media-cache in the instance folder) and serves that copy next time.
+MEDIA_CACHE_DIR = ""
 
 # Search index: seconds to wait for the index writer lock, and how long the change feed keeps
 # its rows (an index copy that has not read the feed for that long is rebuilt).
