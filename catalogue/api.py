@@ -10,9 +10,9 @@ import sqlalchemy as sa
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from sqlalchemy.orm import selectinload
 
-from . import openapi, search, taxonomy
+from . import openapi, organisation_matches, search, taxonomy
 from .csvformat import TEMPLATE_RECORD, write_csv
-from .extensions import db
+from .extensions import db, limiter
 from .models import Example
 from .queries import load_published
 from .serialisation import example_data
@@ -93,7 +93,8 @@ def examples():
     try:
         req = search_request(request.args)
     except search.BadParameter as exc:
-        return api_error(400, exc.message, exc.name)
+        # An organisation slug that names none is a resource not found, not a malformed request.
+        return api_error(404 if exc.name == "organisation" else 400, exc.message, exc.name)
     try:
         results = search.search(req)
     except search.PageOutOfRange:
@@ -186,6 +187,23 @@ def term_data(term: taxonomy.Term) -> dict[str, Any]:
     if term.overseas:
         data["overseas"] = True
     return data
+
+
+def _suggestions_limit() -> str:
+    return current_app.config["SUGGESTIONS_RATE_LIMIT"]
+
+
+@bp.get("/v1/organisations/suggestions")
+@limiter.limit(_suggestions_limit)
+def organisation_suggestions():
+    """Suggest organisations as a contributor types a partner's name (the form's script)."""
+    q = request.args.get("q", "")
+    kind = request.args.get("type") or None
+    if len(q) > openapi.Q_MAX:
+        return api_error(400, f"q ne doit pas dépasser {openapi.Q_MAX} caractères.", "q")
+    if kind is not None and kind not in taxonomy.PARTNER_KINDS:
+        return api_error(400, f"type inconnu « {kind} ».", "type")
+    return json_response(organisation_matches.suggest(q, kind))
 
 
 @bp.get("/v1/openapi.json")

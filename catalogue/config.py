@@ -50,6 +50,8 @@ SUBMIT_RATE_LIMIT = "5 per hour;20 per day"
 ALERT_RATE_LIMIT = "5 per hour;20 per day"
 REPORT_RATE_LIMIT = "5 per hour;20 per day"
 CONTACT_RATE_LIMIT = "5 per hour;20 per day"
+# Suggestions of organisations: a request per key stroke (debounced) while typing a partner.
+SUGGESTIONS_RATE_LIMIT = "120 per minute;2000 per hour"
 # Visitors' messages to the people behind an example, counted in the database (every worker
 # sees the same counts) over the last 24 hours: per sender address, and per example.
 CONTACT_PER_SENDER_PER_DAY = 5

@@ -10,6 +10,7 @@ import pytest
 from catalogue import reporting
 from catalogue.extensions import db
 from catalogue.models import Example, Revision
+from catalogue.organisations import find_or_create
 
 ANON, MODO, ADMIN = "anonymous", "moderator", "admin"
 PUBLIC = {ANON: 200, MODO: 200, ADMIN: 200}
@@ -25,7 +26,7 @@ BAD_REQUEST = {ANON: 400, MODO: 400, ADMIN: 400}
 # (endpoint, method) -> (URL template, expected status per role). {pub}/{pen}: a published and
 # a pending example's slug; {pub_id}/{pen_id}: their ids; {user_id}: another user; {rev_id}: an
 # owner's update of the published example, waiting for a decision; {report_id}: a report on the
-# published example.
+# published example; {org_id}: an organisation.
 ACCESS: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("public.home", "GET"): ("/", PUBLIC),
     ("public.catalogue", "GET"): ("/exemples/?q=jardin&region=53", PUBLIC),
@@ -68,6 +69,7 @@ ACCESS: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("api.example", "GET"): ("/api/v1/examples/{pen_id}", NOT_FOUND),
     ("api.openapi_document", "GET"): ("/api/v1/openapi.json", PUBLIC),
     ("api.vocabularies", "GET"): ("/api/v1/taxonomy", PUBLIC),
+    ("api.organisation_suggestions", "GET"): ("/api/v1/organisations/suggestions?q=ma", PUBLIC),
     ("alerts.new", "GET"): ("/alertes/nouvelle?q=jardin", PUBLIC),
     ("alerts.new", "POST"): ("/alertes/nouvelle?q=jardin", PUBLIC),  # re-shows the form with errors
     ("alerts.sent", "GET"): ("/alertes/envoyee", PUBLIC),
@@ -114,6 +116,13 @@ ACCESS: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("moderation.report_decide", "POST"): ("/moderation/signalements/{report_id}/decision",
                                            MODERATORS_EMPTY_POST),
     ("moderation.messages", "GET"): ("/moderation/messages", MODERATORS),
+    ("moderation.organisations", "GET"): ("/moderation/organisations/?q=ma&type=association",
+                                          MODERATORS),
+    ("moderation.organisation", "GET"): ("/moderation/organisations/{org_id}", MODERATORS),
+    ("moderation.edit_organisation", "POST"): ("/moderation/organisations/{org_id}",
+                                               MODERATORS_EMPTY_POST),
+    ("moderation.merge_organisation", "POST"): ("/moderation/organisations/{org_id}/fusion",
+                                                MODERATORS_EMPTY_POST),
     ("moderation.revision", "GET"): ("/moderation/mises-a-jour/{rev_id}", MODERATORS),
     ("moderation.decide_revision", "POST"): ("/moderation/mises-a-jour/{rev_id}/decision",
                                              MODERATORS_EMPTY_POST),
@@ -153,11 +162,12 @@ def world(app, make_example, make_user, record):
         revision = Revision(example_id=published.id, data=record(title="Mise à jour"))
         db.session.add(revision)
         report = reporting.file(db.session.get(Example, published.id), "Le lien est mort.")
+        organisation = find_or_create("Maison des associations", "association")
         db.session.commit()
-        revision_id, report_id = revision.id, report.id
+        revision_id, report_id, organisation_id = revision.id, report.id, organisation.id
     return {"pub": published.slug, "pen": pending.slug, "pub_id": published.id,
             "pen_id": pending.id, "user_id": other.id, "rev_id": revision_id,
-            "report_id": report_id}
+            "report_id": report_id, "org_id": organisation_id}
 
 
 @pytest.mark.parametrize("role", [ANON, MODO, ADMIN])

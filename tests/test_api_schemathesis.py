@@ -17,6 +17,7 @@ OPERATIONS = [
     "/api/v1/examples",
     "/api/v1/examples/{id}",
     "/api/v1/taxonomy",
+    "/api/v1/organisations/suggestions",
     "/api/v1/openapi.json",
 ]
 BOUNDS = settings(

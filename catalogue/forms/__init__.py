@@ -17,6 +17,7 @@ from .contact import ContactForm
 from .contribute import RenewLinkForm, SubmissionForm
 from .example import ExampleForm
 from .moderation import DecisionForm, JournalFilterForm, ModerationEditForm, QueueFilterForm
+from .organisations import MergeForm, OrganisationFilterForm, OrganisationForm
 from .partners import PartnerForm
 from .reports import ReportDecisionForm, ReportForm
 from .years import YearlyCheckForm
@@ -32,7 +33,10 @@ __all__ = [
     "ExampleForm",
     "JournalFilterForm",
     "LoginForm",
+    "MergeForm",
     "ModerationEditForm",
+    "OrganisationFilterForm",
+    "OrganisationForm",
     "OwnPasswordForm",
     "PartnerForm",
     "QueueFilterForm",
