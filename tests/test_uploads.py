@@ -197,3 +197,33 @@ def test_files_wait_for_the_csrf_token(make_app, field):
     assert staged(app) == []
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Example.id))) == 0
+
+
+def test_the_review_page_shows_the_photos_and_documents_sent(app, client, make_user, auth):
+    post(client, {
+        "photos-0-file": upload(jpeg(), "couverture.jpg"),
+        "photos-0-alt": "Des élèves arrosent les tomates",
+        "photos-0-credit": "Photo : Camille Martin",
+        "photos-0-licence": "cc-by-sa",
+        "documents-0-file": upload(pdf(), "bilan.pdf"),
+        "documents-0-title": "Bilan 2023",
+    })
+    with app.app_context():
+        example_id = db.session.scalar(sa.select(Example.id))
+    make_user()
+    auth.login()
+    html = client.get(f"/moderation/exemples/{example_id}").get_data(as_text=True)
+    assert 'alt="Des élèves arrosent les tomates"' in html
+    assert "Photo : Camille Martin" in html and "CC BY-SA" in html
+    image = re.search(r'<img src="(/medias/[0-9a-f]{64}\.jpg)" width="\d+" height="\d+"', html)
+    assert image
+    with client.get(image.group(1)) as response:
+        assert response.status_code == 200
+    document = re.search(r'<a href="(/medias/[0-9a-f]{64}\.pdf)">Bilan 2023</a>', html)
+    assert document
+    with client.get(document.group(1)) as response:
+        assert response.status_code == 200 and response.mimetype == "application/pdf"
+    # Not published yet: the public sees nothing.
+    auth.logout()
+    with client.get(image.group(1)) as response:
+        assert response.status_code == 404
