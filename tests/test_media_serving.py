@@ -178,3 +178,14 @@ def test_an_unwritable_cache_still_serves_the_file(app, client, published, tmp_p
     [(url, _, data), *_] = attach(app, example_id=published.id)
     response = get(client, url)
     assert (response.status_code, response.data) == (200, data)
+
+
+def test_a_public_file_carries_no_cookie_even_for_a_moderator(app, client, published, make_user,
+                                                              auth):
+    make_user()
+    auth.login()
+    for url, _, data in attach(app, example_id=published.id):
+        response = get(client, url)
+        assert (response.status_code, response.data) == (200, data)
+        assert response.headers["Cache-Control"] == PUBLIC_CACHE
+        assert "Set-Cookie" not in response.headers

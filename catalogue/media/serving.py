@@ -19,8 +19,8 @@ from flask_login import current_user
 from slugify import slugify
 
 from ..extensions import db
-from ..models import Example, Media, MediaFile, Partner
-from .store import EXTENSIONS
+from ..models import Media, MediaFile
+from .store import EXTENSIONS, is_public
 
 log = logging.getLogger(__name__)
 
@@ -60,19 +60,6 @@ def _no_cached_refusal(response):
     if response.status_code == 404:
         response.headers["Cache-Control"] = "no-store"
     return response
-
-
-def is_public() -> sa.ColumnElement[bool]:
-    """The condition on Media for everyone to see it: an example's media (not a pending
-    revision's) once the example is published, or the logo of an organisation partner of a
-    published example."""
-    published = sa.select(Example.id).where(Example.state == "published")
-    partner_of_published = sa.select(Partner.organisation_id).where(
-        Partner.example_id.in_(published), Partner.organisation_id.is_not(None))
-    return sa.or_(
-        sa.and_(Media.revision_id.is_(None), Media.example_id.in_(published)),
-        sa.and_(Media.revision_id.is_(None), Media.organisation_id.in_(partner_of_published)),
-    )
 
 
 def _query(sha256: str, mime: str) -> sa.Select:
