@@ -55,6 +55,8 @@ def test_a_published_examples_file_is_served_for_ever(app, client, published):
         assert "img-src 'self'" in response.headers["Content-Security-Policy"]
         again = get(client, url, headers={"If-None-Match": f'"{sha256}"'})
         assert again.status_code == 304 and again.data == b""
+        assert again.headers["ETag"] == f'"{sha256}"'
+        assert again.headers["Cache-Control"] == PUBLIC_CACHE
 
 
 def test_a_document_is_served_as_an_attachment(app, client, published):
@@ -74,10 +76,12 @@ def test_unpublished_examples_files_are_404_for_the_public_and_seen_by_moderator
         db.session.execute(sa.update(Example).where(Example.id == example.id).values(state=state))
         db.session.commit()
     files = attach(app, example_id=example.id)
-    for url, _, _ in files:
+    for url, sha256, _ in files:
         response = get(client, url)
         assert response.status_code == 404, url
         assert response.headers["Cache-Control"] == "no-store"
+        # Knowing the hash opens nothing either.
+        assert get(client, url, headers={"If-None-Match": f'"{sha256}"'}).status_code == 404
     make_user()
     auth.login()
     for url, _, data in files:

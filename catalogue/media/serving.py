@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, send_file
+from flask import Blueprint, Response, abort, current_app, request, send_file
 from flask_login import current_user
 from slugify import slugify
 
@@ -42,10 +42,15 @@ def file(sha256: str, ext: str):
                        and db.session.execute(_query(sha256, mime)).first())
     if not found:
         abort(404)
-    media_file_id, title = found
-    path = cache_path(sha256, ext)
-    source = path if _cached(path, media_file_id) else _load(media_file_id, path)
-    response = send_file(source, mimetype=mime, etag=sha256, conditional=True, max_age=None)
+    media_file_id, size, title = found
+    if request.if_none_match.contains(sha256):
+        # The browser has it: neither the cache nor the database is read.
+        response = Response(status=304)
+        response.set_etag(sha256)
+    else:
+        path = cache_path(sha256, ext)
+        source = path if _cached(path, size) else _load(media_file_id, path)
+        response = send_file(source, mimetype=mime, etag=sha256, conditional=True, max_age=None)
     response.headers["Cache-Control"] = PUBLIC_CACHE if public else "private, no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
     if mime == "application/pdf":
@@ -63,7 +68,7 @@ def _no_cached_refusal(response):
 
 
 def _query(sha256: str, mime: str) -> sa.Select:
-    return (sa.select(MediaFile.id, Media.title)
+    return (sa.select(MediaFile.id, MediaFile.size, Media.title)
             .join(Media, MediaFile.media_id == Media.id)
             .where(MediaFile.sha256 == sha256, MediaFile.mime == mime)
             .limit(1))
@@ -79,14 +84,12 @@ def cache_path(sha256: str, ext: str) -> Path:
     return cache_dir() / sha256[:2] / f"{sha256}.{ext}"
 
 
-def _cached(path: Path, media_file_id: int) -> bool:
+def _cached(path: Path, size: int) -> bool:
     """Tell whether the cached copy is there and whole (its size is the stored one)."""
     try:
-        size = path.stat().st_size
+        return path.stat().st_size == size
     except OSError:
         return False
-    stored = db.session.scalar(sa.select(MediaFile.size).where(MediaFile.id == media_file_id))
-    return size == stored
 
 
 def _load(media_file_id: int, path: Path) -> Path | io.BytesIO:
