@@ -17,6 +17,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy.orm import selectinload
 
+from . import demo
 from .alerts import send_alerts_command
 from .extensions import db
 from .forms import PASSWORD_MAX, PASSWORD_MIN
@@ -68,9 +69,10 @@ def load_demo_command(if_empty: bool) -> None:
     cleaned = validate_all(records)
     titles = set(db.session.scalars(sa.select(Example.title)))
     fresh = [(pos, data) for pos, data in cleaned if data["title"] not in titles]
-    add_examples(fresh)
+    files = demo.add_pictures(add_examples(fresh))
     db.session.commit()
-    click.echo(f"Démo : {len(fresh)} exemple(s) ajouté(s), {len(cleaned) - len(fresh)} déjà présent(s).")
+    click.echo(f"Démo : {len(fresh)} exemple(s) ajouté(s), {len(cleaned) - len(fresh)} déjà présent(s), "
+               f"{files} illustration(s) et document(s).")
 
 
 @click.command("import")
