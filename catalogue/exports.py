@@ -14,7 +14,7 @@ from xml.etree import ElementTree as ET
 import sqlalchemy as sa
 from flask import Blueprint, Response, request, url_for
 
-from . import search, spreadsheet, taxonomy
+from . import pictures, search, spreadsheet, taxonomy
 from .csvformat import EXPORT_COLUMNS, write_csv
 from .extensions import db
 from .models import Example, utcnow
@@ -203,6 +203,10 @@ def example_jsonld(example: Example) -> dict[str, Any]:
         data["temporalCoverage"] = f"{example.start_year or '..'}/{example.end_year or '..'}"
     if example.website:
         data["sameAs"] = example.website
+    cover = pictures.og_image(example.id)
+    if cover:
+        data["image"] = {"@type": "ImageObject", "url": cover["url"], "width": cover["width"],
+                         "height": cover["height"], "caption": cover["alt"]}
     return data
 
 
