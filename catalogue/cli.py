@@ -28,6 +28,7 @@ from .importing import (
     read_records,
     validate_all,
 )
+from .media.commands import COMMANDS as media_commands
 from .models import (
     Example,
     ModerationEvent,
@@ -249,10 +250,10 @@ def send_reminders_command() -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Register every command of the site: those above, the search's and the alerts'."""
+    """Register every command of the site: those above, the search's, the alerts' and the media's."""
     for command in (init_db_command, load_demo_command, import_command, export_command,
                     create_user_command, *search_commands, send_alerts_command,
-                    send_reminders_command):
+                    send_reminders_command, *media_commands):
         app.cli.add_command(command)
 
 
