@@ -288,14 +288,13 @@ def _allies(organisation_id: int) -> tuple[list[tuple[sa.Row, int]], int]:
                other.organisation_id.is_not(None), other.organisation_id != organisation_id)
         .group_by(other.organisation_id)
     ).subquery()
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(together)) or 0
-    rows = db.session.execute(
+    rows = db.session.execute(  # one query: the window counts them all before the limit
         sa.select(Organisation.id, Organisation.slug, Organisation.name, Organisation.kind,
-                  together.c.shared)
+                  together.c.shared, sa.func.count().over().label("total"))
         .join(together, together.c.organisation_id == Organisation.id)
         .order_by(together.c.shared.desc(), Organisation.key, Organisation.id).limit(ALLIES_SHOWN)
     ).all()
-    return [(row, row.shared) for row in rows], total
+    return [(row, row.shared) for row in rows], rows[0].total if rows else 0
 
 
 def _most_first(counts: Counter[str], vocabulary) -> list[tuple[str, int]]:
