@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from .extensions import db
-from .models import Example
+from .models import Example, Partner
 
 # What an example card shows (templates/public/_example_card.html).
 CARD_COLUMNS = (Example.id, Example.slug, Example.title, Example.summary, Example.locality,
@@ -37,7 +37,7 @@ def load_published(ids: list[int], batch: int = 500) -> list[Example]:
         rows = db.session.scalars(
             sa.select(Example)
             .where(Example.id.in_(ids[start:start + batch]), Example.state == "published")
-            .options(selectinload(Example.partners))
+            .options(selectinload(Example.partners).selectinload(Partner.organisation))
         )
         by_id.update((e.id, e) for e in rows)
     return [by_id[i] for i in ids if i in by_id]

@@ -9,6 +9,7 @@ from typing import Any
 from flask import url_for
 
 from .models import Example, Report, Revision
+from .organisation_records import partner_organisation
 from .validation import BACKUP_TIMES, TEXT_FIELDS
 
 
@@ -77,6 +78,8 @@ def example_data(example: Example) -> dict[str, Any]:
     """Return the public representation of a published example, with absolute URL."""
     data = public_record(example)
     data.update(
+        partners=[{**p.as_dict(), "organisation": partner_organisation(p)}
+                  for p in example.partners],
         id=example.id,
         slug=example.slug,
         url=url_for("public.example", slug=example.slug, _external=True),
