@@ -115,16 +115,6 @@ def profile_data(organisation: Organisation) -> dict[str, Any] | None:
     }
 
 
-def partner_organisation(partner: Partner) -> dict[str, str] | None:
-    """Return the organisation a partner of a published example is, as the API links it."""
-    organisation = partner.organisation
-    if organisation is None:
-        return None
-    return {"slug": organisation.slug, "name": organisation.name,
-            "url": url_for("public.organisation", slug=organisation.slug, _external=True),
-            "api_url": url_for("api.organisation", slug=organisation.slug, _external=True)}
-
-
 def _records(ids: list[int]) -> dict[int, Organisation]:
     return {o.id: o for o in db.session.scalars(sa.select(Organisation)
                                                 .where(Organisation.id.in_(ids)))} if ids else {}

@@ -8,8 +8,7 @@ from typing import Any
 
 from flask import url_for
 
-from .models import Example, Report, Revision
-from .organisation_records import partner_organisation
+from .models import Example, Partner, Report, Revision
 from .validation import BACKUP_TIMES, TEXT_FIELDS
 
 
@@ -87,3 +86,13 @@ def example_data(example: Example) -> dict[str, Any]:
         published_at=iso(example.published_at),
     )
     return data
+
+
+def partner_organisation(partner: Partner) -> dict[str, str] | None:
+    """Return the organisation a partner of a published example is, as the API links it."""
+    organisation = partner.organisation
+    if organisation is None:
+        return None
+    return {"slug": organisation.slug, "name": organisation.name,
+            "url": url_for("public.organisation", slug=organisation.slug, _external=True),
+            "api_url": url_for("api.organisation", slug=organisation.slug, _external=True)}
