@@ -1,0 +1,61 @@
+"""Check a PDF document sent to the site (an evaluation report, a charter…).
+
+A PDF is kept as sent (it is served for download only, never shown inline), so it must be a
+real, whole PDF: the signature at the very start, the end marker at the end, and a structure
+pypdf reads strictly. An HTML page, a picture or a truncated file called .pdf fail one of these.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import warnings
+
+from flask_babel import lazy_gettext as _l
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
+
+from .errors import MediaError, check_size
+
+log = logging.getLogger(__name__)
+
+SIGNATURE = b"%PDF-"
+END = b"%%EOF"
+# The end marker must be in this many last bytes (some writers add a line or two after it).
+END_WINDOW = 1024
+# Pages read to prove the structure holds (all of a short document).
+PAGES_CHECKED = 50
+
+
+def check_pdf(data: bytes) -> int:
+    """Check a PDF document; return its number of pages.
+
+    Raise MediaError with a French message for the contributor when the file is refused.
+    """
+    check_size(data)
+    not_a_pdf = _l("Ce fichier n’est pas un document PDF.")
+    if not data.startswith(SIGNATURE):
+        raise MediaError(not_a_pdf)
+    if END not in data[-END_WINDOW:]:
+        raise MediaError(_l(
+            "Le document PDF est incomplet (sa fin manque) : enregistrez-le à nouveau."))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # pypdf warns about mere oddities it reads through
+            reader = PdfReader(io.BytesIO(data), strict=True)
+            if reader.is_encrypted:
+                raise MediaError(_l(
+                    "Le document PDF est protégé par un mot de passe : envoyez-le sans protection."))
+            pages = len(reader.pages)
+            for page in reader.pages[:PAGES_CHECKED]:
+                page.mediabox  # noqa: B018 (reading it resolves the page's objects)
+    except MediaError:
+        raise
+    except (PyPdfError, OSError, ValueError, KeyError, IndexError, TypeError, AttributeError,
+            RecursionError, AssertionError) as exc:
+        log.info("PDF refused: %s: %s", exc.__class__.__name__, exc)
+        raise MediaError(_l(
+            "Le document PDF est abîmé ou n’est pas un vrai PDF : il n’a pas pu être lu.")) from None
+    if pages == 0:
+        raise MediaError(_l("Le document PDF n’a aucune page."))
+    return pages
