@@ -8,13 +8,12 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
-from sqlalchemy.orm import selectinload
 
 from . import openapi, organisation_matches, organisation_pages, organisation_records, search, taxonomy
 from .csvformat import TEMPLATE_RECORD, write_csv
 from .extensions import db, limiter
-from .models import Example, Partner
-from .queries import load_published
+from .models import Example
+from .queries import RECORD_LOADING, load_published
 from .serialisation import example_data
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -164,7 +163,7 @@ def example(example_id: int):
         item = db.session.scalar(
             sa.select(Example)
             .where(Example.id == example_id, Example.state == "published")
-            .options(selectinload(Example.partners).selectinload(Partner.organisation))
+            .options(*RECORD_LOADING)
         )
     if item is None:
         return api_error(404, "Aucun exemple publié ne porte ce numéro.")

@@ -10,11 +10,13 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import url_for
+from sqlalchemy.orm import selectinload
 
 from . import organisation_pages, search, taxonomy
 from .extensions import db
-from .models import Example, Organisation, Partner
+from .models import Example, Media, MediaFile, Organisation, Partner
 from .search.request import clean
+from .serialisation import picture_data
 
 IDENTIFIERS = ("siren", "siret", "rna", "cog")
 
@@ -46,13 +48,15 @@ def listing_data(req: organisation_pages.ListRequest) -> dict[str, Any] | None:
     found, _ = organisation_pages.listing(req)
     if found.request.page != req.page:
         return None
-    records = _records([o.id for o in found.organisations])
+    ids = [o.id for o in found.organisations]
+    records, logos = _records(ids), _logos(ids)
     return {
         "total": found.total,
         "page": found.request.page,
         "pages": found.pages,
         "per_page": organisation_pages.PER_PAGE,
-        "results": [summary(records[o.id], o.count) for o in found.organisations],
+        "results": [summary(records[o.id], o.count, logos.get(o.id))
+                    for o in found.organisations],
         "facets": {
             "type": _facet(taxonomy.PARTNER_KINDS, found.kinds, req.kind),
             "region": _facet(taxonomy.REGIONS, found.regions, req.region),
@@ -60,7 +64,7 @@ def listing_data(req: organisation_pages.ListRequest) -> dict[str, Any] | None:
     }
 
 
-def summary(organisation: Organisation, count: int) -> dict[str, Any]:
+def summary(organisation: Organisation, count: int, logo: Media | None) -> dict[str, Any]:
     """Return an organisation's record: names, kind, identifiers, links, published examples."""
     return {
         "slug": organisation.slug,
@@ -69,6 +73,7 @@ def summary(organisation: Organisation, count: int) -> dict[str, Any]:
         **{name: getattr(organisation, name) or None for name in IDENTIFIERS},
         "website": organisation.website or None,
         "commune": organisation.commune or None,
+        "logo": picture_data(logo) if logo is not None else None,
         "examples_count": count,
         **links(organisation.slug),
     }
@@ -97,7 +102,7 @@ def profile_data(organisation: Organisation) -> dict[str, Any] | None:
         .order_by(Example.published_at.desc(), Example.id.desc())
     ).all()
     return {
-        **summary(organisation, shown.count),
+        **summary(organisation, shown.count, _logos([organisation.id]).get(organisation.id)),
         "regions": [{"code": code, "count": n} for code, n in shown.regions],
         "examples": [
             {"id": e.id, "title": e.title,
@@ -123,3 +128,14 @@ def _records(ids: list[int]) -> dict[int, Organisation]:
 def _facet(vocabulary, counts: dict[str, int], chosen: str | None) -> list[dict[str, Any]]:
     return [{"value": code, "label": vocabulary.label(code), "count": n, "selected": code == chosen}
             for code, n in counts.items()]
+
+
+def _logos(organisation_ids: list[int]) -> dict[int, Media]:
+    """Return the logo of each of these organisations that has one (its files' bytes not read)."""
+    if not organisation_ids:
+        return {}
+    return {m.organisation_id: m for m in db.session.scalars(
+        sa.select(Media)
+        .where(Media.organisation_id.in_(organisation_ids), Media.kind == "logo")
+        .options(selectinload(Media.files).defer(MediaFile.data))
+        .order_by(Media.id))}

@@ -8,7 +8,8 @@ from typing import Any
 
 from flask import url_for
 
-from .models import Example, Partner, Report, Revision
+from .media import file_url
+from .models import Example, Media, Partner, Report, Revision
 from .validation import BACKUP_TIMES, TEXT_FIELDS
 
 
@@ -84,8 +85,38 @@ def example_data(example: Example) -> dict[str, Any]:
         url=url_for("public.example", slug=example.slug, _external=True),
         contact=example.contact if example.contact_public and example.contact else None,
         published_at=iso(example.published_at),
+        media=media_data(example.media),
     )
     return data
+
+
+def media_data(items: Iterable[Media]) -> dict[str, list[dict[str, Any]]]:
+    """Return an example's photos (the cover first) and PDF documents, with absolute URLs."""
+    photos = sorted((m for m in items if m.kind == "photo"), key=lambda m: m.position)
+    documents = sorted((m for m in items if m.kind == "document"), key=lambda m: m.position)
+    return {
+        "photos": [{**picture_data(m), "cover": m.position == 0} for m in photos],
+        "documents": [
+            {"title": m.title, "url": file_url(f, external=True), "type": f.mime, "size": f.size}
+            for m in documents for f in m.files[:1]
+        ],
+    }
+
+
+def picture_data(media: Media) -> dict[str, Any]:
+    """Return a photo or a logo: its texts, its size, and each stored derivative (format, width)."""
+    return {
+        "alt": media.alt,
+        "credit": media.credit or None,
+        "licence": media.licence or None,
+        "width": media.width,
+        "height": media.height,
+        "files": [
+            {"url": file_url(f, external=True), "type": f.mime, "width": f.width,
+             "height": f.height, "size": f.size}
+            for f in sorted(media.files, key=lambda f: (f.mime, f.width or 0))
+        ],
+    }
 
 
 def partner_organisation(partner: Partner) -> dict[str, str] | None:

@@ -18,7 +18,7 @@ from ..limits import (
 )
 from ..search import FACETS
 from ..search.request import PER_PAGE_MAX, Q_MAX
-from . import organisations
+from . import media, organisations
 from .responses import NOT_MODIFIED, error_response, ok, ref
 
 VERSION = "1.0.0"
@@ -90,7 +90,7 @@ SCHEMAS: dict[str, Any] = {
             "id", "slug", "url", "title", "summary", "description", "results", "lessons",
             "resources", "transferability", "objectives", "scale", "regions", "departements",
             "locality", "partners", "themes", "odd", "start_year", "end_year", "status",
-            "website", "contact", "published_at",
+            "website", "contact", "published_at", "media",
         ],
         "properties": {
             "id": {"type": "integer", "minimum": 1},
@@ -122,6 +122,7 @@ SCHEMAS: dict[str, Any] = {
             "contact": {"type": ["string", "null"],
                         "description": "Contact public, seulement quand il a été autorisé."},
             "published_at": {"type": ["string", "null"], "format": "date-time"},
+            "media": ref("ExampleMedia"),
         },
     },
     "FacetValue": {
@@ -319,5 +320,5 @@ def document() -> dict[str, Any]:
                 },
             }},
         },
-        "components": {"schemas": {**SCHEMAS, **organisations.SCHEMAS}},
+        "components": {"schemas": {**SCHEMAS, **organisations.SCHEMAS, **media.SCHEMAS}},
     }

@@ -56,7 +56,7 @@ SCHEMAS: dict[str, Any] = {
         "description": "Une organisation ayant au moins un exemple publié.",
         "additionalProperties": False,
         "required": ["slug", "name", "kind", "siren", "siret", "rna", "cog", "website", "commune",
-                     "examples_count", "url", "api_url", "examples_url"],
+                     "logo", "examples_count", "url", "api_url", "examples_url"],
         "properties": {
             "slug": {"type": "string"},
             "name": {"type": "string"},
@@ -68,6 +68,7 @@ SCHEMAS: dict[str, Any] = {
                                                 "collectivité."},
             "website": _OPTIONAL,
             "commune": _OPTIONAL,
+            "logo": {"anyOf": [ref("Picture"), {"type": "null"}]},
             "examples_count": {"type": "integer", "minimum": 1,
                                "description": "Nombre de ses exemples publiés."},
             **_LINKS,
