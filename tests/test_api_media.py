@@ -11,6 +11,12 @@ from catalogue.extensions import db
 from catalogue.models import Partner
 
 
+def fetch(client, url: str) -> tuple[int, str, int]:
+    """Return the status, type and length of a served file (the response closed)."""
+    with client.get(url) as response:
+        return response.status_code, response.mimetype, len(response.data)
+
+
 def attach(app, example_id: int) -> None:
     """Give an example a cover, a second photo and a report, as moderation would."""
     with app.app_context():
@@ -39,13 +45,10 @@ def test_an_example_lists_its_photos_cover_first_and_its_documents(app, client, 
     assert cover["width"] == max(widths)
     for file in cover["files"]:
         assert file["url"].startswith("http://localhost/medias/")
-        served = client.get(file["url"])
-        assert served.status_code == 200 and served.mimetype == file["type"]
-        assert len(served.data) == file["size"]
+        assert fetch(client, file["url"]) == (200, file["type"], file["size"])
     [report] = data["media"]["documents"]
     assert report["title"] == "Rapport d’évaluation 2023" and report["type"] == "application/pdf"
-    served = client.get(report["url"])
-    assert served.status_code == 200 and len(served.data) == report["size"]
+    assert fetch(client, report["url"]) == (200, "application/pdf", report["size"])
     # The list of examples gives the same.
     listed = client.get("/api/v1/examples?q=jardin+partage").get_json()["results"]
     assert [e["media"] for e in listed if e["id"] == example.id] == [data["media"]]
@@ -78,7 +81,8 @@ def test_an_organisation_gives_its_logo(app, client, make_example):
     one = client.get(f"/api/v1/organisations/{slug}").get_json()
     assert one["logo"]["alt"] == "Logo des Jardins du Thabor"
     assert all(f["url"].startswith("http://localhost/medias/") for f in one["logo"]["files"])
-    assert client.get(one["logo"]["files"][0]["url"]).status_code == 200
+    logo = one["logo"]["files"][0]
+    assert fetch(client, logo["url"]) == (200, logo["type"], logo["size"])
     listed = {o["slug"]: o for o in client.get("/api/v1/organisations").get_json()["results"]}
     assert listed[slug]["logo"] == one["logo"]
     assert listed[other]["logo"] is None
