@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 
-from . import openapi, organisation_matches, organisation_pages, organisation_records, search, taxonomy
+from . import openapi, organisation_data, organisation_matches, organisation_pages, search, taxonomy
 from .csvformat import TEMPLATE_RECORD, write_csv
 from .extensions import db, limiter
 from .models import Example
@@ -208,10 +208,10 @@ def organisation_suggestions():
 @bp.get("/v1/organisations")
 def organisations():
     try:
-        req = organisation_records.parse_list_args_strict(request.args)
+        req = organisation_data.parse_list_args_strict(request.args)
     except search.BadParameter as exc:
         return api_error(400, exc.message, exc.name)
-    data = organisation_records.listing_data(req)
+    data = organisation_data.listing_data(req)
     if data is None:
         return api_error(404, f"La page {req.page} n’existe pas pour cette recherche.", "page")
     params = {k: request.args.getlist(k) for k in request.args}
@@ -232,7 +232,7 @@ def organisation(slug: str):
     found, kept = organisation_pages.by_slug(slug)
     if kept is not None:  # merged into another: its record lives at the kept one's address
         return redirect(url_for("api.organisation", slug=kept.slug), 301)
-    data = organisation_records.profile_data(found) if found is not None else None
+    data = organisation_data.profile_data(found) if found is not None else None
     if data is None:
         return api_error(404, "Aucune organisation ayant un exemple publié ne porte ce nom.")
     return json_response(data)

@@ -1,141 +1,110 @@
-"""Organisations as open data: the API's view of the directory and of one organisation.
+"""The rules of organisation records in backups: the organisations, and the slugs merged away.
 
-Read from `organisation_pages` (what the public pages show): only organisations with a
-published example, only published examples, nothing of whoever proposed one.
+Pure, like `validation`: each `clean_*` returns the normalised rows and their problems as
+`Issue`s. The identifiers are checked as the moderators' form checks them (`identifiers`).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-import sqlalchemy as sa
-from flask import url_for
-from sqlalchemy.orm import selectinload
+from . import identifiers, taxonomy
+from .limits import LOCALITY_MAX, PARTNER_NAME_MAX, URL_MAX
+from .organisations import name_key
+from .validation import Issue, _parse_time, clean_text, is_web_url, one_line
 
-from . import organisation_pages, search, taxonomy
-from .extensions import db
-from .models import Example, Media, MediaFile, Organisation, Partner
-from .search.request import clean
-from .serialisation import picture_data
-
-IDENTIFIERS = ("siren", "siret", "rna", "cog")
-
-
-def parse_list_args_strict(args) -> organisation_pages.ListRequest:
-    """Read the list's query string (q, type, region, tri, page); raise search.BadParameter
-    naming the first parameter that the public page would have had to fix."""
-    def value(name: str) -> str:
-        return clean(str(args.get(name, "")))
-
-    q = value("q")
-    if len(q) > organisation_pages.Q_MAX:
-        raise search.BadParameter("q", f"q ne doit pas dépasser {organisation_pages.Q_MAX} "
-                                       "caractères.")
-    for name, vocabulary in (("type", taxonomy.PARTNER_KINDS), ("region", taxonomy.REGIONS)):
-        if value(name) and value(name) not in vocabulary:
-            raise search.BadParameter(name, f"{name} inconnu « {value(name)[:40]} ».")
-    if value("tri") and value("tri") not in organisation_pages.SORTS:
-        raise search.BadParameter("tri", "tri doit valoir « exemples » ou « nom ».")
-    page = value("page") or "1"
-    if not (page.isascii() and page.isdigit() and int(page) >= 1):
-        raise search.BadParameter("page", "page doit être un nombre entier à partir de 1.")
-    return organisation_pages.ListRequest(q, value("type") or None, value("region") or None,
-                                          value("tri") or "exemples", int(page))
+SLUG_MAX = PARTNER_NAME_MAX + 20
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+IDENTIFIERS = {
+    "siren": ("SIREN", identifiers.check_siren),
+    "siret": ("SIRET", identifiers.check_siret),
+    "rna": ("RNA", identifiers.check_rna),
+    "cog": ("code INSEE", identifiers.check_cog),
+}
+ORGANISATION_FIELDS = ("slug", "name", "kind", *IDENTIFIERS, "website", "commune",
+                       "created_at", "updated_at")
+REDIRECT_FIELDS = ("slug", "name", "organisation", "actor", "created_at")
 
 
-def listing_data(req: organisation_pages.ListRequest) -> dict[str, Any] | None:
-    """Return a page of the directory as data, None for a page beyond the last."""
-    found, _ = organisation_pages.listing(req)
-    if found.request.page != req.page:
-        return None
-    ids = [o.id for o in found.organisations]
-    records, logos = _records(ids), _logos(ids)
-    return {
-        "total": found.total,
-        "page": found.request.page,
-        "pages": found.pages,
-        "per_page": organisation_pages.PER_PAGE,
-        "results": [summary(records[o.id], o.count, logos.get(o.id))
-                    for o in found.organisations],
-        "facets": {
-            "type": _facet(taxonomy.PARTNER_KINDS, found.kinds, req.kind),
-            "region": _facet(taxonomy.REGIONS, found.regions, req.region),
-        },
-    }
+def is_slug(value: Any) -> bool:
+    """Return whether the value can be an organisation's slug (as its URL writes it)."""
+    return isinstance(value, str) and len(value) <= SLUG_MAX and bool(_SLUG.fullmatch(value))
 
 
-def summary(organisation: Organisation, count: int, logo: Media | None) -> dict[str, Any]:
-    """Return an organisation's record: names, kind, identifiers, links, published examples."""
-    return {
-        "slug": organisation.slug,
-        "name": organisation.name,
-        "kind": organisation.kind,
-        **{name: getattr(organisation, name) or None for name in IDENTIFIERS},
-        "website": organisation.website or None,
-        "commune": organisation.commune or None,
-        "logo": picture_data(logo) if logo is not None else None,
-        "examples_count": count,
-        **links(organisation.slug),
-    }
+def _rows(raw: Any, name: str, problems: list[Issue]) -> list[tuple[int, dict]]:
+    if raw is None:
+        return []
+    if not isinstance(raw, list) or not all(isinstance(row, dict) for row in raw):
+        problems.append(Issue(name, "une liste d’objets est attendue", named=False))
+        return []
+    return list(enumerate(raw, start=1))
 
 
-def links(slug: str) -> dict[str, str]:
-    """Return an organisation's page, its API record and its examples in the catalogue."""
-    return {
-        "url": url_for("public.organisation", slug=slug, _external=True),
-        "api_url": url_for("api.organisation", slug=slug, _external=True),
-        "examples_url": url_for("public.catalogue", organisation=slug, _external=True),
-    }
+def clean_organisations(raw: Any) -> tuple[list[dict], list[Issue]]:
+    """Check a backup's `organisations`: slug, name, kind, identifiers, website, commune."""
+    problems: list[Issue] = []
+    cleaned, slugs, keys = [], set(), set()
+    for i, row in _rows(raw, "organisations", problems):
+        def problem(field: str, message: str, i: int = i) -> None:
+            problems.append(Issue(f"organisations.{i}.{field}", f"organisation {i} : {message}",
+                                  named=False))
+
+        for key in sorted(set(row) - set(ORGANISATION_FIELDS), key=str):
+            problem(key, f"champ inconnu « {key} »")
+        item: dict[str, Any] = {}
+        if not is_slug(row.get("slug")):
+            problem("slug", "adresse (slug) absente ou invalide")
+        elif row["slug"] in slugs:
+            problem("slug", f"adresse « {row['slug']} » en double")
+        item["slug"] = row.get("slug")
+        slugs.add(item["slug"])
+        texts = {"name": PARTNER_NAME_MAX, "website": URL_MAX, "commune": LOCALITY_MAX,
+                 **{k: 20 for k in IDENTIFIERS}}
+        for field, limit in texts.items():
+            value = row.get(field) or ""
+            if not isinstance(value, str) or len(value) > limit:
+                problem(field, f"{field} : un texte de {limit} caractères au plus est attendu")
+                value = ""
+            item[field] = one_line(value)
+        if not item["name"]:
+            problem("name", "nom obligatoire")
+        if row.get("kind") not in taxonomy.PARTNER_KINDS or not isinstance(row.get("kind"), str):
+            problem("kind", f"type inconnu « {row.get('kind')} »")
+        item["kind"] = row.get("kind")
+        for field, (label, check) in IDENTIFIERS.items():
+            try:
+                item[field] = check(item[field])
+            except ValueError as exc:
+                problem(field, f"{label} : {exc}")
+        item["website"] = clean_text(item["website"])
+        if item["website"] and not is_web_url(item["website"]):
+            problem("website", "une adresse http:// ou https:// est attendue")
+        for field in ("created_at", "updated_at"):
+            item[field] = _parse_time(row.get(field), problems, f"organisations.{i}.{field}")
+        key = (name_key(item["name"]), item["kind"])
+        if key in keys:
+            problem("name", f"« {item['name']} » ({item['kind']}) en double")
+        keys.add(key)
+        cleaned.append(item)
+    return cleaned, problems
 
 
-def profile_data(organisation: Organisation) -> dict[str, Any] | None:
-    """Return one organisation with its published examples, the régions they act in and the
-    organisations it partnered with (None when it has no published example)."""
-    shown = organisation_pages.profile(organisation)
-    if not shown.count:
-        return None
-    examples = db.session.execute(
-        sa.select(Example.id, Example.slug, Example.title)
-        .where(Example.state == "published",
-               Example.id.in_(sa.select(Partner.example_id)
-                              .where(Partner.organisation_id == organisation.id)))
-        .order_by(Example.published_at.desc(), Example.id.desc())
-    ).all()
-    return {
-        **summary(organisation, shown.count, _logos([organisation.id]).get(organisation.id)),
-        "regions": [{"code": code, "count": n} for code, n in shown.regions],
-        "examples": [
-            {"id": e.id, "title": e.title,
-             "url": url_for("public.example", slug=e.slug, _external=True),
-             "api_url": url_for("api.example", example_id=e.id, _external=True)}
-            for e in examples
-        ],
-        "partners_with": [
-            {"slug": row.slug, "name": row.name, "kind": row.kind, "shared_examples": shared,
-             "url": url_for("public.organisation", slug=row.slug, _external=True),
-             "api_url": url_for("api.organisation", slug=row.slug, _external=True)}
-            for row, shared in shown.allies
-        ],
-        "partners_with_total": shown.allies_total,
-    }
-
-
-def _records(ids: list[int]) -> dict[int, Organisation]:
-    return {o.id: o for o in db.session.scalars(sa.select(Organisation)
-                                                .where(Organisation.id.in_(ids)))} if ids else {}
-
-
-def _facet(vocabulary, counts: dict[str, int], chosen: str | None) -> list[dict[str, Any]]:
-    return [{"value": code, "label": vocabulary.label(code), "count": n, "selected": code == chosen}
-            for code, n in counts.items()]
-
-
-def _logos(organisation_ids: list[int]) -> dict[int, Media]:
-    """Return the logo of each of these organisations that has one (its files' bytes not read)."""
-    if not organisation_ids:
-        return {}
-    return {m.organisation_id: m for m in db.session.scalars(
-        sa.select(Media)
-        .where(Media.organisation_id.in_(organisation_ids), Media.kind == "logo")
-        .options(selectinload(Media.files).defer(MediaFile.data))
-        .order_by(Media.id))}
+def clean_redirects(raw: Any) -> tuple[list[dict], list[Issue]]:
+    """Check a backup's `organisation_redirects`: old slug, old name, the slug it leads to."""
+    problems: list[Issue] = []
+    cleaned = []
+    for i, row in _rows(raw, "organisation_redirects", problems):
+        item = {field: row.get(field) for field in REDIRECT_FIELDS}
+        if not (is_slug(item["slug"]) and is_slug(item["organisation"])):
+            problems.append(Issue(f"organisation_redirects.{i}",
+                                  f"redirection {i} : adresses (slug) absentes ou invalides",
+                                  named=False))
+        if not isinstance(item["name"], str) or not item["name"].strip():
+            problems.append(Issue(f"organisation_redirects.{i}.name",
+                                  f"redirection {i} : nom obligatoire", named=False))
+        item["actor"] = item["actor"] if isinstance(item["actor"], str) else None
+        item["created_at"] = _parse_time(item["created_at"], problems,
+                                         f"organisation_redirects.{i}.created_at")
+        cleaned.append(item)
+    return cleaned, problems

@@ -3,30 +3,35 @@
 from __future__ import annotations
 
 import io
+import random
 import struct
 import zlib
 
 from PIL import ExifTags, Image, ImageDraw
 from pypdf import PdfWriter
+from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
 
 SECRET = b"secret-comment-42"
 
 
 def photo(size: tuple[int, int] = (2000, 1333), fmt: str = "JPEG", mode: str = "RGB",
           **save) -> bytes:
-    """Return a picture that looks a little like a photo: sky, ground, shapes, grain."""
+    """Return a picture with about the detail of a photo: sky, ground, a few hundred shapes and
+    a fractal texture; always the same for the same size (seeded, no noise)."""
     width, height = size
-    image = Image.linear_gradient("L").resize(size).convert("RGB")
-    sky = Image.new("RGB", size, (70, 130, 200))
-    image = Image.blend(image, sky, 0.6)
+    shade = Image.linear_gradient("L").resize(size)
+    image = Image.merge("RGB", (shade.point(lambda v: 60 + v // 3), shade.point(lambda v: 120 + v // 4),
+                                Image.new("L", size, 210)))
     draw = ImageDraw.Draw(image)
-    draw.rectangle((0, height * 2 // 3, width, height), fill=(60, 120, 50))
-    draw.ellipse((width // 5, height // 5, width // 3, height // 3), fill=(250, 220, 90))
-    for i in range(12):
-        x = width * i // 12
-        draw.rectangle((x, height // 2, x + width // 30, height * 2 // 3), fill=(120, 80 + i * 8, 60))
-    grain = Image.effect_noise(size, 12).convert("RGB")
-    image = Image.blend(image, grain, 0.08)
+    draw.rectangle((0, height * 3 // 5, width, height), fill=(70, 120, 50))
+    chance = random.Random(f"{width}x{height}")
+    for _ in range(400):
+        x, y = chance.randrange(width), chance.randrange(height * 2 // 5, height)
+        w, h = chance.randrange(4, width // 12 + 5), chance.randrange(4, height // 10 + 5)
+        colour = tuple(chance.randrange(30, 230) for _ in range(3))
+        (draw.ellipse if chance.random() < 0.5 else draw.rectangle)((x, y, x + w, y + h), fill=colour)
+    texture = Image.effect_mandelbrot(size, (-0.7454, 0.1130, -0.7440, 0.1142), 120).convert("RGB")
+    image = Image.blend(image, texture, 0.25)
     if mode != "RGB":
         image = image.convert(mode)
     out = io.BytesIO()
@@ -137,3 +142,37 @@ def html_named_pdf() -> bytes:
 def jpeg_then_pdf() -> bytes:
     """A valid JPEG with a PDF appended after its end (a JPEG/PDF polyglot)."""
     return photo((640, 480)) + pdf(1)
+
+
+def _written(writer: PdfWriter) -> bytes:
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def pdf_with_javascript() -> bytes:
+    """A PDF whose document-level JavaScript runs when it is opened."""
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    script = DictionaryObject({NameObject("/S"): NameObject("/JavaScript"),
+                               NameObject("/JS"): TextStringObject("app.alert('bonjour');")})
+    tree = DictionaryObject({NameObject("/Names"): ArrayObject(
+        [TextStringObject("bonjour"), writer._add_object(script)])})
+    writer._root_object[NameObject("/Names")] = DictionaryObject(
+        {NameObject("/JavaScript"): writer._add_object(tree)})
+    return _written(writer)
+
+
+def pdf_with_attachment() -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    writer.add_attachment("facture.exe", b"MZ" + b"\0" * 100)
+    return _written(writer)
+
+
+def pdf_opening_with_launch() -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    writer._root_object[NameObject("/OpenAction")] = DictionaryObject({
+        NameObject("/S"): NameObject("/Launch"), NameObject("/F"): TextStringObject("calc.exe")})
+    return _written(writer)

@@ -19,6 +19,9 @@ from media_samples import (
     jpeg_then_pdf,
     jpeg_with_exif_gps,
     pdf,
+    pdf_opening_with_launch,
+    pdf_with_attachment,
+    pdf_with_javascript,
     photo,
     png_with_alpha,
     svg,
@@ -83,6 +86,9 @@ BAD_DOCUMENTS = [
     (jpeg_then_pdf, "Ce fichier n’est pas un document PDF."),
     (lambda: photo((300, 200)), "Ce fichier n’est pas un document PDF."),
     (lambda: b"%PDF-1.7\n" + b"x" * (11 * 1024 * 1024) + b"\n%%EOF", "10 Mo au plus"),
+    (pdf_with_javascript, "Le document PDF contient du code, des actions automatiques"),
+    (pdf_with_attachment, "Le document PDF contient du code, des actions automatiques"),
+    (pdf_opening_with_launch, "Le document PDF contient du code, des actions automatiques"),
 ]
 
 
@@ -207,3 +213,41 @@ def test_sources_of_a_document_is_a_programming_error(ctx):
 def test_only_photos_and_logos_are_pictures(ctx):
     with pytest.raises(ValueError):
         media.store_image(photo((300, 200)), "document")
+
+
+def _saved(image: Image.Image, fmt: str, **save) -> bytes:
+    out = io.BytesIO()
+    image.save(out, fmt, **save)
+    return out.getvalue()
+
+
+def _grey16() -> Image.Image:
+    return Image.linear_gradient("L").resize((600, 400)).convert("I").point(lambda v: v * 256).convert("I;16")
+
+
+COLOUR_MODES = {
+    "cmyk_jpeg": lambda: _saved(Image.open(io.BytesIO(photo((600, 400)))).convert("CMYK"), "JPEG"),
+    "grey_jpeg": lambda: photo((600, 400), mode="L"),
+    "grey_alpha_png": lambda: _saved(Image.new("LA", (600, 400), (90, 128)), "PNG"),
+    "palette_png_with_transparency": lambda: _saved(
+        Image.open(io.BytesIO(png_with_alpha((600, 400)))).convert("P"), "PNG", transparency=0),
+    "grey_16_bits_png": lambda: _saved(_grey16(), "PNG"),
+    "webp_with_alpha": lambda: _saved(Image.open(io.BytesIO(png_with_alpha((600, 400)))), "WEBP"),
+}
+
+
+@pytest.mark.parametrize("make", COLOUR_MODES.values(), ids=COLOUR_MODES.keys())
+def test_every_colour_mode_becomes_plain_rgb(ctx, make):
+    stored = media.store_image(make(), "photo")
+    assert {(f.mime, f.width, f.height) for f in stored.files} == {
+        ("image/webp", 480, 320), ("image/jpeg", 480, 320),
+        ("image/webp", 600, 400), ("image/jpeg", 600, 400)}
+    for f in stored.files:
+        assert opened(f.data).mode == "RGB"
+
+
+def test_a_grey_16_bits_picture_keeps_its_shades(ctx):
+    stored = media.store_image(COLOUR_MODES["grey_16_bits_png"](), "photo")
+    image = opened(stored.files[-1].data)
+    dark, light = image.getpixel((300, 5)), image.getpixel((300, 395))
+    assert dark[0] < 40 and light[0] > 215, (dark, light)

@@ -49,6 +49,7 @@ def check_pdf(data: bytes) -> int:
             pages = len(reader.pages)
             for page in reader.pages[:PAGES_CHECKED]:
                 page.mediabox  # noqa: B018 (reading it resolves the page's objects)
+            active = _active_content(reader)
     except MediaError:
         raise
     except (PyPdfError, OSError, ValueError, KeyError, IndexError, TypeError, AttributeError,
@@ -56,6 +57,45 @@ def check_pdf(data: bytes) -> int:
         log.info("PDF refused: %s: %s", exc.__class__.__name__, exc)
         raise MediaError(_l(
             "Le document PDF est abîmé ou n’est pas un vrai PDF : il n’a pas pu être lu.")) from None
+    if active:
+        log.info("PDF refused: it holds %s", active)
+        raise MediaError(_l(
+            "Le document PDF contient du code, des actions automatiques ou des fichiers joints : "
+            "enregistrez-le à nouveau en PDF simple (par exemple avec « Imprimer en PDF »)."))
     if pages == 0:
         raise MediaError(_l("Le document PDF n’a aucune page."))
     return pages
+
+
+# Actions a reader runs or offers by itself: a report read by visitors needs none of them.
+ACTIONS = {"/JavaScript", "/Launch", "/ImportData", "/SubmitForm", "/RichMediaExecute"}
+
+
+def _active_content(reader: PdfReader) -> str | None:
+    """Return what makes a PDF more than a document (scripts, automatic actions, attached
+    files), or None. Read from the structure pypdf parsed, compressed objects included."""
+    root = reader.trailer["/Root"]
+    names = root.get("/Names")
+    names = names.get_object() if names is not None else {}
+    for key in ("/JavaScript", "/EmbeddedFiles"):
+        if key in names:
+            return key
+    if "/AA" in root:
+        return "/AA"
+    if _is_action(root.get("/OpenAction")):
+        return "/OpenAction"
+    for page in reader.pages[:PAGES_CHECKED]:
+        if "/AA" in page:
+            return "page /AA"
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            if _is_action(annotation.get("/A")) or "/AA" in annotation:
+                return "annotation action"
+            if annotation.get("/Subtype") == "/FileAttachment":
+                return "/FileAttachment"
+    return None
+
+
+def _is_action(value) -> bool:
+    value = value.get_object() if value is not None else None
+    return hasattr(value, "get") and value.get("/S") in ACTIONS
