@@ -17,6 +17,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy.orm import selectinload
 
+from . import demo
 from .alerts import send_alerts_command
 from .extensions import db
 from .forms import PASSWORD_MAX, PASSWORD_MIN
@@ -27,6 +28,7 @@ from .importing import (
     read_records,
     validate_all,
 )
+from .media.commands import COMMANDS as media_commands
 from .models import (
     Example,
     ModerationEvent,
@@ -67,9 +69,10 @@ def load_demo_command(if_empty: bool) -> None:
     cleaned = validate_all(records)
     titles = set(db.session.scalars(sa.select(Example.title)))
     fresh = [(pos, data) for pos, data in cleaned if data["title"] not in titles]
-    add_examples(fresh)
+    files = demo.add_pictures(add_examples(fresh))
     db.session.commit()
-    click.echo(f"Démo : {len(fresh)} exemple(s) ajouté(s), {len(cleaned) - len(fresh)} déjà présent(s).")
+    click.echo(f"Démo : {len(fresh)} exemple(s) ajouté(s), {len(cleaned) - len(fresh)} déjà présent(s), "
+               f"{files} illustration(s) et document(s).")
 
 
 @click.command("import")
@@ -247,10 +250,10 @@ def send_reminders_command() -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Register every command of the site: those above, the search's and the alerts'."""
+    """Register every command of the site: those above, the search's, the alerts' and the media's."""
     for command in (init_db_command, load_demo_command, import_command, export_command,
                     create_user_command, *search_commands, send_alerts_command,
-                    send_reminders_command):
+                    send_reminders_command, *media_commands):
         app.cli.add_command(command)
 
 

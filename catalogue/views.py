@@ -17,7 +17,7 @@ from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from . import i18n, reminders, search, taxonomy
+from . import i18n, pictures, reminders, search, taxonomy
 from .extensions import db, limiter
 from .i18n import N_
 from .models import Example
@@ -128,9 +128,12 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         taxonomy=taxonomy, page_window=page_window, stale_since=stale_since,
         information_date=reminders.information_date,
+        card_covers=pictures.card_covers, example_media=pictures.example_media,
+        og_image=pictures.og_image, organisation_logo=pictures.logo,
     )
     app.jinja_env.filters.update(
-        rich=rich_text, label=term_label, long_date=long_date, period=period, month_year=month_year
+        rich=rich_text, label=term_label, long_date=long_date, period=period, month_year=month_year,
+        file_size=pictures.file_size,
     )
     app.add_url_rule("/healthz", "healthz", healthz)
     app.add_url_rule("/langue/<code>", "language", switch_language)
