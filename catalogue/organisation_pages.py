@@ -10,7 +10,7 @@ import re
 import threading
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import sqlalchemy as sa
 from flask import current_app
@@ -68,23 +68,22 @@ class Directory:
         ]
         self.by_name = sorted(listed, key=lambda o: (o.key, o.id))
         self.by_count = sorted(listed, key=lambda o: (-o.count, o.key, o.id))
-
-
-def stamp() -> tuple:
-    """Return what changes whenever the directory does: the index version (every change of a
-    published example) and the organisations' number and last change (an edit, a merge)."""
-    organisations = db.session.execute(
-        sa.select(sa.func.count(Organisation.id), sa.func.max(Organisation.updated_at))).one()
-    return search.version(), tuple(organisations)
+        # What a list without a name searched keeps and counts, by (kind, région, sort): a few
+        # hundred combinations at most, each computed once.
+        self.unsearched: dict[tuple, tuple[list[Listed], Counter, Counter]] = {}
 
 
 _loading = threading.Lock()
 
 
 def directory() -> Directory:
-    """Return the current Directory, loaded again when the catalogue or an organisation changed."""
-    version = stamp()
-    if version[0] is None:  # the index is unavailable: no version to trust, read it afresh
+    """Return the Directory of the current index version, loaded again when it changed.
+
+    The index follows every change of a published example, and the moderators' renames and
+    merges of organisations re-index their examples: the same version, the same directory.
+    """
+    version = search.version()
+    if version is None:  # the index is unavailable: no version to trust, read it afresh
         return Directory()
     memo = current_app.extensions.get("organisation_directory")
     if memo is None or memo[0] != version:
@@ -162,6 +161,33 @@ def listing(req: ListRequest) -> tuple[Listing, list[str]]:
     région among those the other filters keep (exact: each organisation counted once)."""
     found = directory()
     words = name_key(req.q).split()
+    if words:
+        kept, kinds, regions = _filter(found, words, req)
+    else:
+        key = (req.kind, req.region, req.sort)
+        if key not in found.unsearched:
+            found.unsearched[key] = _filter(found, words, req)
+        kept, kinds, regions = found.unsearched[key]
+    pages = max(1, -(-len(kept) // PER_PAGE))
+    notices = []
+    page = req.page
+    if page > pages:
+        notices.append(ngettext("Il n’y a qu’une page : la voici.",
+                                "Il n’y a que %(num)d pages : voici la dernière.", pages))
+        page = pages
+    start = (page - 1) * PER_PAGE
+    return Listing(
+        request=ListRequest(req.q, req.kind, req.region, req.sort, page),
+        organisations=_named(kept[start:start + PER_PAGE]), total=len(kept), pages=pages,
+        kinds={code: kinds[code] for code in taxonomy.PARTNER_KINDS.codes if kinds[code]},
+        regions={code: regions[code] for code in taxonomy.REGIONS.codes if regions[code]},
+    ), notices
+
+
+def _filter(found: Directory, words: list[str], req: ListRequest
+            ) -> tuple[list[Listed], Counter, Counter]:
+    """Return the organisations the request keeps, in its order, and the counts of each kind
+    (among those of the région) and of each région (among those of the kind)."""
     kinds: Counter[str] = Counter()
     regions: Counter[str] = Counter()
     kept = []
@@ -176,25 +202,20 @@ def listing(req: ListRequest) -> tuple[Listing, list[str]]:
             regions.update(organisation.regions)
             if in_region:
                 kept.append(organisation)
-    pages = max(1, -(-len(kept) // PER_PAGE))
-    notices = []
-    page = req.page
-    if page > pages:
-        notices.append(ngettext("Il n’y a qu’une page : la voici.",
-                                "Il n’y a que %(num)d pages : voici la dernière.", pages))
-        page = pages
-    start = (page - 1) * PER_PAGE
-    return Listing(
-        request=ListRequest(req.q, req.kind, req.region, req.sort, page),
-        organisations=kept[start:start + PER_PAGE], total=len(kept), pages=pages,
-        kinds={code: kinds[code] for code in taxonomy.PARTNER_KINDS.codes if kinds[code]},
-        regions={code: regions[code] for code in taxonomy.REGIONS.codes if regions[code]},
-    ), notices
+    return kept, kinds, regions
+
+
+def _named(shown: list[Listed]) -> list[Listed]:
+    """Return the organisations of a page with their names and slugs as they are now."""
+    rows = db.session.execute(sa.select(Organisation.id, Organisation.slug, Organisation.name)
+                              .where(Organisation.id.in_([o.id for o in shown])))
+    now = {row.id: row for row in rows}
+    return [replace(o, slug=now[o.id].slug, name=now[o.id].name) for o in shown if o.id in now]
 
 
 # --- One organisation -------------------------------------------------------------------------
 
-EXAMPLES_SHOWN = 12
+EXAMPLES_SHOWN = 6
 ALLIES_SHOWN = 30
 
 
@@ -267,14 +288,13 @@ def _allies(organisation_id: int) -> tuple[list[tuple[sa.Row, int]], int]:
                other.organisation_id.is_not(None), other.organisation_id != organisation_id)
         .group_by(other.organisation_id)
     ).subquery()
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(together)) or 0
-    rows = db.session.execute(
+    rows = db.session.execute(  # one query: the window counts them all before the limit
         sa.select(Organisation.id, Organisation.slug, Organisation.name, Organisation.kind,
-                  together.c.shared)
+                  together.c.shared, sa.func.count().over().label("total"))
         .join(together, together.c.organisation_id == Organisation.id)
         .order_by(together.c.shared.desc(), Organisation.key, Organisation.id).limit(ALLIES_SHOWN)
     ).all()
-    return [(row, row.shared) for row in rows], total
+    return [(row, row.shared) for row in rows], rows[0].total if rows else 0
 
 
 def _most_first(counts: Counter[str], vocabulary) -> list[tuple[str, int]]:

@@ -96,6 +96,7 @@ ACCESS: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("contribute.submit", "GET"): ("/proposer", PUBLIC),
     ("contribute.submit", "POST"): ("/proposer", PUBLIC),  # re-shows the form with errors
     ("contribute.thanks", "GET"): ("/proposer/merci", PUBLIC),
+    ("contribute.staged_file", "GET"): ("/proposer/fichier/faux-jeton", NOT_FOUND),
     ("contribute.follow", "GET"): ("/proposer/suivi/faux-jeton", NOT_FOUND),
     ("contribute.follow", "POST"): ("/proposer/suivi/faux-jeton", NOT_FOUND),
     ("contribute.forget", "POST"): ("/proposer/suivi/faux-jeton/oubli", NOT_FOUND),

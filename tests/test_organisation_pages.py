@@ -147,17 +147,35 @@ def test_the_list_is_paginated(client, world, monkeypatch):
     assert [name for name, _ in listed(second)] == ["Les Jardins du Thabor"]
 
 
-def test_the_list_follows_publications_and_renames(app, client, world, make_example):
+def test_the_list_follows_publications_renames_and_merges(app, client, world, make_example,
+                                                         make_user, auth):
     assert len(listed(client.get("/organisations/"))) == 3
     make_example(title="Nouvelle alliance", partners=partners(("Nouvelle Coopérative", "entreprise"), RENNES))
     link_partners(app)
     assert ("Nouvelle Coopérative", "Entreprise · 1 exemple") in listed(client.get("/organisations/"))
     with app.app_context():
-        thabor = db.session.scalar(
-            sa.select(Organisation).where(Organisation.slug == "les-jardins-du-thabor"))
-        thabor.name = "Jardins du Thabor (association)"
-        db.session.commit()
-    assert "Jardins du Thabor (association)" in [n for n, _ in listed(client.get("/organisations/"))]
+        thabor, etienne = (db.session.scalar(sa.select(Organisation.id).where(Organisation.slug == slug))
+                           for slug in ("les-jardins-du-thabor", "epicerie-saint-etienne"))
+    make_user()
+    auth.login()
+    # A moderator renames: the list shows the new name, and finds it by it.
+    response = client.post(f"/moderation/organisations/{thabor}",
+                           data={"name": "Jardins partagés du Thabor", "kind": "association"})
+    assert response.status_code == 302
+    auth.logout()
+    assert [name for name, _ in listed(client.get("/organisations/?q=partages"))] == [
+        "Jardins partagés du Thabor"]
+    # A moderator merges the épicerie into the jardins: one organisation with their examples.
+    auth.login()
+    response = client.post(f"/moderation/organisations/{etienne}/fusion",
+                           data={"into": "les-jardins-du-thabor"})
+    assert response.status_code == 302
+    auth.logout()
+    shown = listed(client.get("/organisations/"))
+    assert ("Jardins partagés du Thabor", "Association · 3 exemples") in shown
+    assert "Épicerie Saint-Étienne" not in [name for name, _ in shown]
+    assert client.get("/organisations/epicerie-saint-etienne").headers["Location"].endswith(
+        "/organisations/les-jardins-du-thabor")
 
 
 def test_the_organisation_page(client, world):
