@@ -35,28 +35,39 @@ def token_for(item: Media) -> str:
     return _signer().dumps(item.id)
 
 
-def staged_media(token: str | None) -> Media | None:
-    """Return the staged media a token opens: signed by us, less than a day old, unclaimed."""
+def token_media(token: str | None) -> Media | None:
+    """Return the media a token names: signed by us, less than a day old. Only a page that
+    may show the media (a form's own rows) ever holds its token."""
     if not token:
         return None
     try:
         media_id = _signer().loads(token, max_age=int(STAGED_FOR.total_seconds()))
     except BadSignature:
         return None
-    if not isinstance(media_id, int):
+    return db.session.get(Media, media_id) if isinstance(media_id, int) else None
+
+
+def staged_media(token: str | None, example_id: int | None = None,
+                 revision_id: int | None = None) -> Media | None:
+    """Return the staged media a token opens (or the example's, or the revision's, when they
+    are given: an owner's update shows them)."""
+    item = token_media(token)
+    if item is None:
         return None
-    item = db.session.get(Media, media_id)
-    return item if item is not None and is_staged(item) else None
+    if is_staged(item) or (example_id is not None and item.example_id == example_id) or (
+            revision_id is not None and item.revision_id == revision_id):
+        return item
+    return None
 
 
 def is_staged(item: Media) -> bool:
     return item.example_id is None and item.organisation_id is None and item.revision_id is None
 
 
-def kept(form: MediaFields) -> None:
-    """Open the staged media the form's rows name (a forged or stale token names nothing)."""
+def kept(form: MediaFields, example_id: int | None = None, revision_id: int | None = None) -> None:
+    """Open the media the form's rows name (a forged or stale token names nothing)."""
     for row in form.media_rows():
-        row.media = staged_media(row.staged.data)
+        row.media = staged_media(row.staged.data, example_id, revision_id)
         if row.media is None:
             row.staged.data = ""
 
@@ -73,7 +84,8 @@ def stage(form: MediaFields) -> tuple[bool, bool]:
     accepted, stored, changed = True, False, False
     for row in form.media_rows():
         if row.remove.data and row.media is not None:
-            db.session.delete(row.media)
+            if is_staged(row.media):  # an example's own media goes only when a change is approved
+                db.session.delete(row.media)
             row.media, row.staged.data, changed = None, "", True
             row.remove.data = False
         upload = row.new_file
@@ -86,7 +98,7 @@ def stage(form: MediaFields) -> tuple[bool, bool]:
             accepted = False
             log.info("file %r refused: %s", upload.filename, exc)
             continue
-        if row.media is not None:  # the new file replaces the row's previous one
+        if row.media is not None and is_staged(row.media):  # the new file replaces it
             db.session.delete(row.media)
         db.session.add(item)
         db.session.flush()

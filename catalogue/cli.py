@@ -23,12 +23,14 @@ from .extensions import db
 from .forms import PASSWORD_MAX, PASSWORD_MIN
 from .importing import (
     ImportRefused,
+    Problem,
     add_examples,
     read_file,
     read_records,
     validate_all,
 )
 from .media.commands import COMMANDS as media_commands
+from .media_backup import clean_media, files_dir, media_records, restore_media
 from .models import (
     Example,
     ModerationEvent,
@@ -91,6 +93,9 @@ def import_command(file: Path, state: str | None, dry_run: bool) -> None:
         records, organisation_rows = read_file(file)
         cleaned = validate_all(records)
         organisations = validate_organisations(organisation_rows, cleaned)
+        media, media_problems = clean_media(organisation_rows.get("media"), files_dir(file))
+        if media_problems:
+            raise ImportRefused([Problem(0, issue) for issue in media_problems])
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     except ImportRefused as refused:
@@ -110,10 +115,13 @@ def import_command(file: Path, state: str | None, dry_run: bool) -> None:
                    "Rien n’a été écrit.")
         return
     restored = restore_organisations(organisations)
-    add_examples(fresh, state=state)
+    examples = add_examples(fresh, state=state)
+    files = restore_media(media, {data.get("slug"): example for (_, data), example
+                                  in zip(fresh, examples, strict=True)})
     db.session.commit()
     click.echo(f"{len(fresh)} exemple(s) importé(s).{skipped}"
-               + (f" {restored} organisation(s) restaurée(s)." if restored else ""))
+               + (f" {restored} organisation(s) restaurée(s)." if restored else "")
+               + (f" {files} image(s) et document(s) restauré(s)." if files else ""))
 
 
 def _skip_duplicates(cleaned: list[tuple[int, dict]]) -> tuple[list, list[tuple[int, Example]]]:
@@ -147,11 +155,11 @@ def _skip_duplicates(cleaned: list[tuple[int, dict]]) -> tuple[list, list[tuple[
     return fresh, duplicates
 
 
-def snapshot_records() -> dict:
+def snapshot_records(files: Path | None = None) -> dict:
     """Return the whole catalogue as a backup, read in one read transaction.
 
-    That is the organisations, the slugs of those merged into others, and every example as
-    a backup record.
+    That is the organisations, the slugs of those merged into others, every example as a
+    backup record, and the pictures and documents (their files written into `files`).
 
     PostgreSQL gets REPEATABLE READ; SQLite gets an explicit BEGIN (its Python driver would
     otherwise run each SELECT on its own), so writes committed meanwhile are not half seen.
@@ -184,6 +192,7 @@ def snapshot_records() -> dict:
                 .options(selectinload(OrganisationRedirect.organisation),
                          selectinload(OrganisationRedirect.actor)))],
             "examples": [backup_record(e, revisions[e.id], reports[e.id]) for e in examples],
+            "media": media_records(files),
         }
     finally:
         db.session.rollback()
@@ -195,7 +204,7 @@ def snapshot_records() -> dict:
 def export_command(file: Path) -> None:
     """Write the catalogue (organisations; examples with private fields, journal, updates,
     reports) as JSON `import` reads back."""
-    backup = snapshot_records()
+    backup = snapshot_records(files_dir(file))
     file.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=file.parent, delete=False) as tmp:
         json.dump(backup, tmp, ensure_ascii=False, indent=1)

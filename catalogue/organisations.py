@@ -21,6 +21,7 @@ from .models import Example, Organisation, OrganisationRedirect
 
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
 SLUG_MAX = 80
+_CREATED = "organisations created"  # key of Session.info: see _created
 
 
 def name_key(name: str) -> str:
@@ -39,8 +40,7 @@ def find(name: str, kind: str) -> Organisation | None:
     A name merged into another organisation finds the one it was merged into.
     """
     key = name_key(name)
-    found = next((o for o in _created() if o.key == key and o.kind == kind), None)
-    found = found or db.session.scalar(
+    found = _created((key, kind)) or db.session.scalar(
         sa.select(Organisation).where(Organisation.key == key, Organisation.kind == kind)
     )
     if found is None:
@@ -65,20 +65,27 @@ def find_or_create(name: str, kind: str) -> Organisation:
         )) | set(db.session.scalars(  # an old URL keeps leading to where it was merged
             sa.select(OrganisationRedirect.slug)
             .where(OrganisationRedirect.slug.like(pattern, escape="\\"))
-        )) | {o.slug for o in _created()}
+        ))
         slug, n = base, 2
-        while slug in taken:
+        while slug in taken or _created(slug):
             slug, n = f"{base}-{n}", n + 1
         organisation = Organisation(name=name.strip(), key=name_key(name), kind=kind, slug=slug)
         db.session.add(organisation)
+        created = db.session.info.setdefault(_CREATED, {})
+        created[(organisation.key, kind)] = created[slug] = organisation
         if db.session.autoflush:  # else the caller writes once (an example's version bumps
             db.session.flush()  # at each write); lookups meanwhile see it in `_created`
     return organisation
 
 
-def _created() -> list[Organisation]:
-    """Return the organisations added to the session and not yet written."""
-    return [o for o in db.session.new if isinstance(o, Organisation)]
+def _created(wanted: tuple[str, str] | str) -> Organisation | None:
+    """Return the organisation of that (key, kind) or slug added and not yet written.
+
+    A lookup in the session's own registry: scanning `session.new` at each partner would make
+    an import of many examples quadratic.
+    """
+    organisation = db.session.info.get(_CREATED, {}).get(wanted)
+    return organisation if organisation is not None and sa.inspect(organisation).pending else None
 
 
 def by_slug(slug: str) -> Organisation | None:

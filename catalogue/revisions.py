@@ -12,7 +12,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_babel import gettext
 
-from . import i18n, mail, workflow
+from . import i18n, mail, media_changes, workflow
 from .diff import compare
 from .extensions import db
 from .importing import apply_record
@@ -79,6 +79,8 @@ def propose(example: Example, data: dict, note: str = "") -> str | None:
         revision.data, revision.state, revision.note = data, "pending", note
         revision.comment, revision.created_at = "", utcnow()
         db.session.add(revision)
+        db.session.flush()
+        media_changes.claim(revision)
 
     return workflow.step(example, "propose_update", comment=note, change=change)
 
@@ -102,6 +104,7 @@ def decide(revision: Revision, action: str, actor: User, comment: str,
         if action == "approve_update":
             before = public_record(example)
             apply_record(example, revision.data)
+            media_changes.apply(revision)
             if any(c["name"] in TEXT_FIELDS for c in compare(before, public_record(example))):
                 example.revised_at = utcnow()
         elif action == "request_update_changes":

@@ -176,3 +176,18 @@ def pdf_opening_with_launch() -> bytes:
     writer._root_object[NameObject("/OpenAction")] = DictionaryObject({
         NameObject("/S"): NameObject("/Launch"), NameObject("/F"): TextStringObject("calc.exe")})
     return _written(writer)
+
+
+def too_stretched() -> bytes:
+    """A strip 100 pixels wide and 20 000 high: no photo, and beyond WebP's limits."""
+    out = io.BytesIO()
+    Image.new("RGB", (100, 20_000), (30, 90, 60)).save(out, "PNG")
+    return out.getvalue()
+
+
+def damaged_png() -> bytes:
+    """A whole PNG with bytes in the middle of its compressed pixels overwritten."""
+    data = bytearray(photo((600, 400), "PNG"))
+    middle = len(data) // 2
+    data[middle:middle + 64] = bytes(64)
+    return bytes(data)

@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 from media_samples import (
     SECRET,
+    damaged_png,
     decompression_bomb,
     eleven_megabytes,
     gif,
@@ -27,6 +28,7 @@ from media_samples import (
     svg,
     text_named_jpg,
     too_many_pixels,
+    too_stretched,
     truncated_jpeg,
     truncated_pdf,
     truncated_pdf_with_end,
@@ -59,9 +61,12 @@ BAD_IMAGES = [
     (svg, "Les images SVG ne sont pas acceptées"),
     (gif, "Les images GIF ne sont pas acceptées"),
     (truncated_jpeg, "L’image est incomplète ou abîmée"),
+    (damaged_png, "L’image est incomplète ou abîmée"),
     (decompression_bomb, "L’image déclare des dimensions démesurées"),
     (too_many_pixels, "L’image est trop grande (41 mégapixels) : 40 mégapixels au plus."),
     (eleven_megabytes, "Le fichier pèse 11 Mo : 10 Mo au plus."),
+    (too_stretched, "L’image est trop étirée (100 × 20000 pixels) : un côté peut mesurer au plus "
+                    "10 fois l’autre."),
     (text_named_jpg, "Ce fichier n’est pas une image JPEG, PNG ou WebP."),
     (pdf, "Ce fichier est un PDF"),
     (jpeg_pdf_polyglot, "Ce fichier est un PDF"),
@@ -125,6 +130,11 @@ def test_a_photo_gets_webp_and_jpeg_at_three_widths(ctx):
         assert image.size == (f.width, f.height)
         assert f.size == len(f.data)
     assert rows() == (1, 6)
+
+
+def test_a_banner_ten_times_wider_than_high_is_accepted(ctx):
+    stored = media.store_image(photo((2000, 200)), "photo")
+    assert sorted({(f.width, f.height) for f in stored.files}) == [(480, 48), (960, 96), (1600, 160)]
 
 
 def test_a_small_picture_is_never_enlarged(ctx):

@@ -13,7 +13,7 @@ from catalogue import media
 from catalogue.cli import DEMO_FILE
 from catalogue.demo import CREDIT, DEMO_PICTURES, drawings
 from catalogue.extensions import db
-from catalogue.models import Example, Media, Organisation
+from catalogue.models import Example, Media, Organisation, Partner
 
 GARDEN_ALT = "Des bacs de légumes au pied des immeubles"
 
@@ -225,3 +225,15 @@ def test_loading_the_demo_again_adds_no_picture(app, runner, demo):
     assert runner.invoke(args=["load-demo"]).exit_code == 0
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Media.id))) == before
+
+
+def test_an_organisation_page_shows_the_covers_of_its_examples(app, client, illustrated):
+    example, _ = illustrated
+    with app.app_context():
+        slug = db.session.scalar(
+            sa.select(Organisation.slug).join(Partner, Partner.organisation_id == Organisation.id)
+            .where(Partner.example_id == example.id).limit(1))
+    assert slug, "import links each partner to an organisation"
+    html = client.get(f"/organisations/{slug}").get_data(as_text=True)
+    [img] = imgs(card_of(html, "Un jardin partagé entre voisins"))
+    assert img["alt"] == GARDEN_ALT and img["width"] and img["height"]

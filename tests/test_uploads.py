@@ -128,8 +128,13 @@ def test_files_accepted_are_kept_when_another_field_is_wrong(app, client):
     with app.app_context():
         example = db.session.scalar(sa.select(Example))
         assert sorted(m.kind for m in example.media) == ["document", "photo"]
-    # The token names a media that now belongs to an example: it opens nothing any more.
-    assert client.get(thumbnail).status_code == 404
+    # The token names a media that now belongs to an example: another form cannot take it.
+    html = post(client, {"photos-0-staged": photo_token, "photos-0-alt": "Le potager"},
+                title="Un autre exemple").get_data(as_text=True)
+    assert error_for(html, "photos-0-file") == (
+        "Choisissez le fichier, ou videz les champs de cette ligne.")
+    with app.app_context():
+        assert len(db.session.scalar(sa.select(Example)).media) == 2
 
 
 def test_a_photo_needs_its_alternative_text_and_is_kept_meanwhile(app, client):

@@ -24,12 +24,19 @@ from sqlalchemy.exc import IntegrityError
 from .. import attachments, i18n, mail, revisions, validation, workflow
 from ..extensions import csrf, db, limiter
 from ..forms import SubmissionForm
-from ..forms.common import clear_errors
 from ..importing import apply_record, unique_slug
 from ..models import Example, ModerationEvent, hash_token, utcnow
 from ..views import takes_files
 from . import owners, yearly
-from .blueprint import bp, by_token, form_page, no_store, read_posted, refused_as_spam
+from .blueprint import (
+    bp,
+    by_token,
+    form_page,
+    no_store,
+    read_posted,
+    read_with_files,
+    refused_as_spam,
+)
 
 __all__ = ["bp", "by_token", "delay_in_words", "owners", "yearly"]
 log = logging.getLogger(__name__)
@@ -43,21 +50,6 @@ def _counts(response) -> bool:
     # Accepted submissions and trapped robots count; a form sent back for corrections does not,
     # unless it stored files (each try could otherwise keep 80 MB for a day).
     return response.status_code in (302, 303, 400) or bool(g.get("files_staged"))
-
-
-def read_with_files(form: SubmissionForm) -> tuple[dict | None, bool]:
-    """Read a posted submission and its files: (the cleaned record or None, files accepted).
-
-    Files accepted are kept (staged) even when another field is wrong: they are not sent again.
-    """
-    attachments.kept(form)
-    valid = form.validate_on_submit()
-    if form.csrf_expired:  # nothing of an unchecked request is stored
-        return None, False
-    if form.add_partner.data:  # a row added is not a try: no message yet
-        clear_errors(form)
-    files_ok, g.files_staged = attachments.stage(form)
-    return (form.cleaned() if valid else None), files_ok
 
 
 def new_slug(title: str) -> str:
@@ -299,8 +291,8 @@ def forget(token: str):
 
 @bp.get("/proposer/fichier/<token>")
 def staged_file(token: str):
-    """Show the thumbnail of a photo received with a form not yet sent (the token says which)."""
-    item = attachments.staged_media(token)
+    """Show the thumbnail of a photo in a form that names it (its token says which)."""
+    item = attachments.token_media(token)
     thumbnail = attachments.thumbnail(item) if item is not None else None
     if thumbnail is None:
         abort(404)

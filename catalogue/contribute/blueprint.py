@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, make_response, render_template, request
+from flask import Blueprint, abort, g, make_response, render_template, request
 
+from .. import attachments
 from ..extensions import db
 from ..forms import SubmissionForm
+from ..forms.common import clear_errors
 from ..models import Example, hash_token
 
 bp = Blueprint("contribute", __name__)
@@ -29,6 +31,24 @@ def read_posted(form: SubmissionForm, template: str, context: dict):
         return None, form_page(template, form, added=True, **context)
     data = form.cleaned() if form.validate_on_submit() else None
     return data, None if data is not None else form_page(template, form, **context)
+
+
+def read_with_files(form: SubmissionForm, example_id: int | None = None,
+                    revision_id: int | None = None) -> tuple[dict | None, bool]:
+    """Read a posted example form and its files: (the cleaned record or None, files accepted).
+
+    Files accepted are kept (staged) even when another field is wrong: they are not sent again.
+    `example_id`, `revision_id`: an update, whose rows may name the example's or its revision's
+    media.
+    """
+    attachments.kept(form, example_id, revision_id)
+    valid = form.validate_on_submit()
+    if form.csrf_expired:  # nothing of an unchecked request is stored
+        return None, False
+    if form.add_partner.data:  # a row added is not a try: no message yet
+        clear_errors(form)
+    files_ok, g.files_staged = attachments.stage(form)
+    return (form.cleaned() if valid else None), files_ok
 
 
 def form_page(template: str, form: SubmissionForm | None, status: int = 200, **context):

@@ -17,19 +17,24 @@ from flask import (
 )
 from flask_babel import gettext
 
-from .. import i18n, mail, revisions
+from .. import i18n, mail, media_changes, revisions
 from ..extensions import csrf, db, limiter
 from ..forms import RenewLinkForm, SubmissionForm
 from ..models import Example
-from .blueprint import bp, by_token, form_page, no_store, read_posted
+from ..views import takes_files
+from .blueprint import bp, by_token, form_page, no_store, read_with_files, refused_as_spam
 
 log = logging.getLogger(__name__)
 
 
 @bp.route("/proposer/suivi/<token>/mise-a-jour", methods=["GET", "POST"])
+@takes_files
 @csrf.exempt
 def update(token: str):
-    """Propose an update of a published example: it stays online unchanged until approved."""
+    """Propose an update of a published example: it stays online unchanged until approved.
+
+    Photos and documents too: new files wait with the revision, removals wait for approval.
+    """
     example = by_token(token)
     if not example.is_published:
         return redirect(url_for("contribute.follow", token=token))
@@ -38,11 +43,19 @@ def update(token: str):
     if request.method == "GET":
         # Prefilled with the proposal still open, else with the published version.
         form = SubmissionForm(data=revision.data) if revision else SubmissionForm(obj=example)
+        media_changes.fill(form, media_changes.proposed(revision) if revision
+                           else media_changes.current(example))
         return form_page("contribute/update.html", form, **context)
     form = SubmissionForm()
-    data, page = read_posted(form, "contribute/update.html", context)
-    if data is None:
-        return page
+    if form.is_spam:
+        return refused_as_spam()
+    data, files_ok = read_with_files(form, example.id, revision.id if revision else None)
+    if form.add_partner.data:
+        form.add_partner_row()
+        return form_page("contribute/update.html", form, added=True, **context)
+    if data is None or not files_ok:
+        return form_page("contribute/update.html", form, **context)
+    data["media"] = media_changes.plan(form)
     refused = revisions.propose(example, data, form.note.data or "")
     if refused:
         flash(refused, "warning")

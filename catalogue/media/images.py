@@ -17,6 +17,9 @@ from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from .errors import MediaError, check_size, decimal
 
+# A picture at most this many times longer than wide (or wider than long): beyond, it is no
+# photo, and its derivatives would pass WebP's limit of 16 383 pixels a side.
+MAX_RATIO = 10
 # Total pixels a picture may have (40 megapixels): beyond, decoding it would hold too much memory.
 MAX_PIXELS = 40_000_000
 ACCEPTED = ("JPEG", "PNG", "WEBP")
@@ -79,6 +82,11 @@ def _decode(data: bytes) -> Image.Image:
                         "L’image est trop grande (%(pixels)s mégapixels) : %(limit)s mégapixels au "
                         "plus.", pixels=decimal(image.width * image.height / 1e6),
                         limit=MAX_PIXELS // 1_000_000))
+                if max(image.width, image.height) > MAX_RATIO * min(image.width, image.height):
+                    raise MediaError(_l(
+                        "L’image est trop étirée (%(width)s × %(height)s pixels) : un côté peut "
+                        "mesurer au plus %(ratio)s fois l’autre.", width=image.width,
+                        height=image.height, ratio=MAX_RATIO))
                 if image.format == "JPEG":
                     # Decode at a reduced scale when the largest derivative allows it (faster).
                     largest = max(max(widths) for widths in WIDTHS.values())

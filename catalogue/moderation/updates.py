@@ -8,7 +8,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
-from .. import i18n, mail, revisions, workflow
+from .. import i18n, mail, media_changes, revisions, workflow
 from ..extensions import db
 from ..forms import DecisionForm
 from ..i18n import N_
@@ -44,6 +44,8 @@ def _page(revision: Revision, form: DecisionForm | None = None, status: int = 20
     return render_template(
         "moderation/revision.html", revision=revision, example=example, form=form,
         changes=revisions.changes(revision), conflict=conflict, actions=workflow.ACTIONS,
+        media_changed=media_changes.changed(revision),
+        proposed_media=media_changes.shown(media_changes.proposed(revision)),
         decisions=[workflow.ACTIONS[code] for code in workflow.REVISION_DECISIONS]
         if revision.state == "pending" and example.is_published else [],
     ), status

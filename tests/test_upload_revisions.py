@@ -1,0 +1,78 @@
+"""Photos and documents in an owner's update: new files wait with the revision, removals and
+new texts apply only when a moderator approves it."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from helpers import PASSWORD, body, form_data, hidden, links, outbox, path_of
+from test_uploads import jpeg, pdf, upload
+
+from catalogue.extensions import db
+from catalogue.models import Example, Media, Revision
+
+
+def media_of(app) -> list[tuple]:
+    with app.app_context():
+        example = db.session.scalar(sa.select(Example))
+        return [(m.kind, m.position, m.alt or m.title) for m in example.media]
+
+
+def test_an_update_changes_the_photos_only_once_approved(app, make_user):
+    make_user()
+    owner = app.test_client()
+    data = form_data()
+    data.update({
+        "photos-0-file": upload(jpeg(), "a.jpg"), "photos-0-alt": "Le potager en mai",
+        "documents-0-file": upload(pdf(), "bilan.pdf"), "documents-0-title": "Bilan",
+    })
+    assert owner.post("/proposer", data=data, content_type="multipart/form-data").status_code == 302
+    [link] = [path_of(u) for u in links(body(outbox(app)[0])) if "/proposer/suivi/" in u]
+    moderator = app.test_client()
+    moderator.post("/connexion", data={"email": "modo@example.org", "password": PASSWORD})
+    with app.app_context():
+        example = db.session.scalar(sa.select(Example))
+        example_id, version = example.id, example.version
+    moderator.post(f"/moderation/exemples/{example_id}/decision",
+                   data={"action": "approve", "version": version})
+    published = [("document", 0, "Bilan"), ("photo", 0, "Le potager en mai")]
+    assert media_of(app) == published
+
+    # The form shows the published files; the owner removes the photo, adds another, renames
+    # the document.
+    html = owner.get(link + "/mise-a-jour").get_data(as_text=True)
+    assert 'enctype="multipart/form-data"' in html
+    photo, document = hidden(html, "photos-0-staged"), hidden(html, "documents-0-staged")
+    assert photo and document and 'value="Le potager en mai"' in html
+    data = form_data()
+    data.update({
+        "photos-0-staged": photo, "photos-0-alt": "Le potager en mai", "photos-0-remove": "y",
+        "photos-1-file": upload(jpeg(640, 480, (10, 10, 200)), "b.jpg"),
+        "photos-1-alt": "La récolte d’octobre", "photos-1-licence": "cc0",
+        "documents-0-staged": document, "documents-0-title": "Bilan révisé",
+    })
+    response = owner.post(link + "/mise-a-jour", data=data, content_type="multipart/form-data")
+    assert response.status_code == 302
+    assert media_of(app) == published  # nothing changes before the decision
+    with app.app_context():
+        revision = db.session.scalar(sa.select(Revision))
+        waiting = list(db.session.scalars(sa.select(Media).where(Media.revision_id == revision.id)))
+        assert [(m.kind, m.width) for m in waiting] == [("photo", 640)]
+        revision_id = revision.id
+
+    # Back on the form, the proposal is what it shows.
+    html = owner.get(link + "/mise-a-jour").get_data(as_text=True)
+    assert 'value="La récolte d’octobre"' in html and 'value="Bilan révisé"' in html
+    assert 'value="Le potager en mai"' not in html
+
+    page = moderator.get(f"/moderation/mises-a-jour/{revision_id}").get_data(as_text=True)
+    assert "Photos et documents proposés" in page
+    assert 'alt="La récolte d’octobre"' in page and "Bilan révisé" in page
+    assert "Le potager en mai" not in page
+    version = int(hidden(page, "version"))
+    response = moderator.post(f"/moderation/mises-a-jour/{revision_id}/decision",
+                              data={"action": "approve_update", "comment": "", "version": version})
+    assert response.status_code == 302
+    assert media_of(app) == [("document", 0, "Bilan révisé"), ("photo", 0, "La récolte d’octobre")]
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Media.id))) == 2
+        assert db.session.scalar(sa.select(Media).where(Media.kind == "photo")).licence == "cc0"
