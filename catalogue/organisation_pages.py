@@ -45,27 +45,27 @@ class Listed:
 class Directory:
     """The organisations having a published example, read once per version of the catalogue.
 
-    Two queries, whatever the number of organisations: then a list page is a filter over this
+    One query, whatever the number of organisations: then a list page is a filter over this
     memory, not a scan of the partners with their examples' régions.
     """
 
     def __init__(self) -> None:
         acting: dict[int, set[int]] = {}
         regions: dict[int, set[str]] = {}
+        known: dict[int, sa.Row] = {}
+        # One row per partner of a published example: organisations without one are not read.
         rows = db.session.execute(
-            sa.select(Partner.organisation_id, Example.id, Example.regions)
+            sa.select(Organisation.id, Organisation.slug, Organisation.name, Organisation.key,
+                      Organisation.kind, Example.id.label("example_id"), Example.regions)
+            .join(Partner, Partner.organisation_id == Organisation.id)
             .join(Example, Partner.example_id == Example.id)
-            .where(PUBLISHED, Partner.organisation_id.is_not(None)))
-        for organisation_id, example_id, example_regions in rows:
-            acting.setdefault(organisation_id, set()).add(example_id)
-            regions.setdefault(organisation_id, set()).update(example_regions or ())
-        columns = (Organisation.id, Organisation.slug, Organisation.name, Organisation.key,
-                   Organisation.kind)
-        listed = [
-            Listed(row.id, row.slug, row.name, row.key, row.kind, len(acting[row.id]),
-                   frozenset(regions[row.id]))
-            for row in db.session.execute(sa.select(*columns)) if row.id in acting
-        ]
+            .where(PUBLISHED))
+        for row in rows:
+            known[row.id] = row
+            acting.setdefault(row.id, set()).add(row.example_id)
+            regions.setdefault(row.id, set()).update(row.regions or ())
+        listed = [Listed(row.id, row.slug, row.name, row.key, row.kind, len(acting[row.id]),
+                         frozenset(regions[row.id])) for row in known.values()]
         self.by_name = sorted(listed, key=lambda o: (o.key, o.id))
         self.by_count = sorted(listed, key=lambda o: (-o.count, o.key, o.id))
         # What a list without a name searched keeps and counts, by (kind, région, sort): a few
