@@ -68,9 +68,18 @@ class Directory:
                          frozenset(regions[row.id])) for row in known.values()]
         self.by_name = sorted(listed, key=lambda o: (o.key, o.id))
         self.by_count = sorted(listed, key=lambda o: (-o.count, o.key, o.id))
-        # What a list without a name searched keeps and counts, by (kind, région, sort): a few
-        # hundred combinations at most, each computed once.
-        self.unsearched: dict[tuple, tuple[list[Listed], Counter, Counter]] = {}
+        # Without a name searched, the counts come from these: the kinds of the organisations
+        # acting in each région (None: anywhere), the régions of those of each kind (None: any).
+        self.kinds_in: dict[str | None, Counter] = {None: Counter()}
+        self.regions_of: dict[str | None, Counter] = {None: Counter()}
+        for o in listed:
+            self.kinds_in[None][o.kind] += 1
+            self.regions_of[None].update(o.regions)
+            self.regions_of.setdefault(o.kind, Counter()).update(o.regions)
+            for region in o.regions:
+                self.kinds_in.setdefault(region, Counter())[o.kind] += 1
+        # What a list without a name searched keeps, by (kind, région, sort), computed once.
+        self.unsearched: dict[tuple, list[Listed]] = {}
 
 
 _loading = threading.Lock()
@@ -166,8 +175,13 @@ def listing(req: ListRequest) -> tuple[Listing, list[str]]:
     else:
         key = (req.kind, req.region, req.sort)
         if key not in found.unsearched:
-            found.unsearched[key] = _filter(found, words, req)
-        kept, kinds, regions = found.unsearched[key]
+            found.unsearched[key] = [
+                o for o in (found.by_name if req.sort == "nom" else found.by_count)
+                if (req.kind is None or o.kind == req.kind)
+                and (req.region is None or req.region in o.regions)]
+        kept = found.unsearched[key]
+        kinds = found.kinds_in.get(req.region, Counter())
+        regions = found.regions_of.get(req.kind, Counter())
     pages = max(1, -(-len(kept) // PER_PAGE))
     notices = []
     page = req.page
@@ -191,9 +205,12 @@ def _filter(found: Directory, words: list[str], req: ListRequest
     kinds: Counter[str] = Counter()
     regions: Counter[str] = Counter()
     kept = []
-    for organisation in found.by_name if req.sort == "nom" else found.by_count:
-        if words and not all(word in organisation.key for word in words):
-            continue
+    named = found.by_name if req.sort == "nom" else found.by_count
+    if len(words) == 1:  # the usual case, and the quickest scan
+        named = [o for o in named if words[0] in o.key]
+    else:
+        named = [o for o in named if all(word in o.key for word in words)]
+    for organisation in named:
         in_region = req.region is None or req.region in organisation.regions
         of_kind = req.kind is None or organisation.kind == req.kind
         if in_region:
