@@ -7,14 +7,13 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, current_app, render_template, request, url_for
-from sqlalchemy.orm import selectinload
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 
-from . import openapi, organisation_matches, search, taxonomy
+from . import openapi, organisation_data, organisation_matches, organisation_pages, search, taxonomy
 from .csvformat import TEMPLATE_RECORD, write_csv
 from .extensions import db, limiter
 from .models import Example
-from .queries import load_published
+from .queries import RECORD_LOADING, load_published
 from .serialisation import example_data
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -164,7 +163,7 @@ def example(example_id: int):
         item = db.session.scalar(
             sa.select(Example)
             .where(Example.id == example_id, Example.state == "published")
-            .options(selectinload(Example.partners))
+            .options(*RECORD_LOADING)
         )
     if item is None:
         return api_error(404, "Aucun exemple publié ne porte ce numéro.")
@@ -204,6 +203,39 @@ def organisation_suggestions():
     if kind is not None and kind not in taxonomy.PARTNER_KINDS:
         return api_error(400, f"type inconnu « {kind} ».", "type")
     return json_response(organisation_matches.suggest(q, kind))
+
+
+@bp.get("/v1/organisations")
+def organisations():
+    try:
+        req = organisation_data.parse_list_args_strict(request.args)
+    except search.BadParameter as exc:
+        return api_error(400, exc.message, exc.name)
+    data = organisation_data.listing_data(req)
+    if data is None:
+        return api_error(404, f"La page {req.page} n’existe pas pour cette recherche.", "page")
+    params = {k: request.args.getlist(k) for k in request.args}
+
+    def page_url(page: int) -> str:
+        return url_for("api.organisations", **{**params, "page": [str(page)]}, _external=True)
+
+    data["links"] = {
+        "self": page_url(data["page"]),
+        "next": page_url(data["page"] + 1) if data["page"] < data["pages"] else None,
+        "previous": page_url(data["page"] - 1) if data["page"] > 1 else None,
+    }
+    return json_response(data)
+
+
+@bp.get("/v1/organisations/<slug>")
+def organisation(slug: str):
+    found, kept = organisation_pages.by_slug(slug)
+    if kept is not None:  # merged into another: its record lives at the kept one's address
+        return redirect(url_for("api.organisation", slug=kept.slug), 301)
+    data = organisation_data.profile_data(found) if found is not None else None
+    if data is None:
+        return api_error(404, "Aucune organisation ayant un exemple publié ne porte ce nom.")
+    return json_response(data)
 
 
 @bp.get("/v1/openapi.json")

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from .extensions import db
-from .models import Example
+from .models import Example, Media, MediaFile, Partner
 
 # What an example card shows (templates/public/_example_card.html).
 CARD_COLUMNS = (Example.id, Example.slug, Example.title, Example.summary, Example.locality,
@@ -27,6 +27,14 @@ def load_cards(ids: list[int]) -> list[sa.Row]:
     return [by_id[i] for i in ids if i in by_id]
 
 
+# What an example's public record shows (serialisation.example_data), loaded with it: partners
+# and their organisations, photos and documents (their files' sizes and hashes, not their bytes).
+RECORD_LOADING = (
+    selectinload(Example.partners).selectinload(Partner.organisation),
+    selectinload(Example.media).selectinload(Media.files).defer(MediaFile.data),
+)
+
+
 def load_published(ids: list[int], batch: int = 500) -> list[Example]:
     """Load the published examples among ids, with their partners, in the order of the ids.
 
@@ -37,7 +45,7 @@ def load_published(ids: list[int], batch: int = 500) -> list[Example]:
         rows = db.session.scalars(
             sa.select(Example)
             .where(Example.id.in_(ids[start:start + batch]), Example.state == "published")
-            .options(selectinload(Example.partners))
+            .options(*RECORD_LOADING)
         )
         by_id.update((e.id, e) for e in rows)
     return [by_id[i] for i in ids if i in by_id]

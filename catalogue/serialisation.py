@@ -8,7 +8,8 @@ from typing import Any
 
 from flask import url_for
 
-from .models import Example, Organisation, OrganisationRedirect, Report, Revision
+from .media import file_url
+from .models import Example, Media, Organisation, OrganisationRedirect, Partner, Report, Revision
 from .validation import BACKUP_TIMES, TEXT_FIELDS
 
 
@@ -100,10 +101,52 @@ def example_data(example: Example) -> dict[str, Any]:
     """Return the public representation of a published example, with absolute URL."""
     data = public_record(example)
     data.update(
+        partners=[{**p.as_dict(), "organisation": partner_organisation(p)}
+                  for p in example.partners],
         id=example.id,
         slug=example.slug,
         url=url_for("public.example", slug=example.slug, _external=True),
         contact=example.contact if example.contact_public and example.contact else None,
         published_at=iso(example.published_at),
+        media=media_data(example.media),
     )
     return data
+
+
+def media_data(items: Iterable[Media]) -> dict[str, list[dict[str, Any]]]:
+    """Return an example's photos (the cover first) and PDF documents, with absolute URLs."""
+    photos = sorted((m for m in items if m.kind == "photo"), key=lambda m: m.position)
+    documents = sorted((m for m in items if m.kind == "document"), key=lambda m: m.position)
+    return {
+        "photos": [{**picture_data(m), "cover": m.position == 0} for m in photos],
+        "documents": [
+            {"title": m.title, "url": file_url(f, external=True), "type": f.mime, "size": f.size}
+            for m in documents for f in m.files[:1]
+        ],
+    }
+
+
+def picture_data(media: Media) -> dict[str, Any]:
+    """Return a photo or a logo: its texts, its size, and each stored derivative (format, width)."""
+    return {
+        "alt": media.alt,
+        "credit": media.credit or None,
+        "licence": media.licence or None,
+        "width": media.width,
+        "height": media.height,
+        "files": [
+            {"url": file_url(f, external=True), "type": f.mime, "width": f.width,
+             "height": f.height, "size": f.size}
+            for f in sorted(media.files, key=lambda f: (f.mime, f.width or 0))
+        ],
+    }
+
+
+def partner_organisation(partner: Partner) -> dict[str, str] | None:
+    """Return the organisation a partner of a published example is, as the API links it."""
+    organisation = partner.organisation
+    if organisation is None:
+        return None
+    return {"slug": organisation.slug, "name": organisation.name,
+            "url": url_for("public.organisation", slug=organisation.slug, _external=True),
+            "api_url": url_for("api.organisation", slug=organisation.slug, _external=True)}

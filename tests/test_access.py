@@ -75,6 +75,9 @@ ACCESS: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("api.openapi_document", "GET"): ("/api/v1/openapi.json", PUBLIC),
     ("api.vocabularies", "GET"): ("/api/v1/taxonomy", PUBLIC),
     ("api.organisation_suggestions", "GET"): ("/api/v1/organisations/suggestions?q=ma", PUBLIC),
+    ("api.organisations", "GET"): ("/api/v1/organisations?type=association", PUBLIC),
+    # An organisation without a published example is not open data, whoever asks.
+    ("api.organisation", "GET"): ("/api/v1/organisations/maison-des-associations", NOT_FOUND),
     ("alerts.new", "GET"): ("/alertes/nouvelle?q=jardin", PUBLIC),
     ("alerts.new", "POST"): ("/alertes/nouvelle?q=jardin", PUBLIC),  # re-shows the form with errors
     ("alerts.sent", "GET"): ("/alertes/envoyee", PUBLIC),

@@ -11,13 +11,20 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
+
+from catalogue.extensions import db
+from catalogue.models import Partner
+from catalogue.organisations import find_or_create
 
 OPERATIONS = [
     "/api/v1/examples",
     "/api/v1/examples/{id}",
     "/api/v1/taxonomy",
     "/api/v1/organisations/suggestions",
+    "/api/v1/organisations",
+    "/api/v1/organisations/{slug}",
     "/api/v1/openapi.json",
 ]
 BOUNDS = settings(
@@ -38,6 +45,10 @@ def api_schema(app, make_example):
     make_example(title="Une recyclerie en Gâtine", objectives=["hybrider", "innover"],
                  regions=["75"], departements=["79"], start_year=None)
     make_example(state="pending", title="Exemple en attente")
+    with app.app_context():  # partners matched to organisations, as moderation does
+        for partner in db.session.scalars(sa.select(Partner).where(Partner.organisation_id.is_(None))):
+            partner.organisation = find_or_create(partner.name, partner.kind)
+        db.session.commit()
     return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
 
 

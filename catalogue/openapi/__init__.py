@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import taxonomy
-from .i18n import N_
-from .limits import (
+from .. import taxonomy
+from ..i18n import N_
+from ..limits import (
     LOCALITY_MAX,
     PARTNER_NAME_MAX,
     PARTNER_ROLE_MAX,
@@ -16,15 +16,17 @@ from .limits import (
     TEXT_MAX,
     TITLE_MAX,
 )
-from .search import FACETS
-from .search.request import PER_PAGE_MAX, Q_MAX
+from ..search import FACETS
+from ..search.request import PER_PAGE_MAX, Q_MAX
+from . import media, organisations
+from .responses import NOT_MODIFIED, error_response, ok, ref
 
 VERSION = "1.0.0"
 # The vocabularies an integrator needs; moderation states never leave the site.
 PUBLIC_VOCABULARIES = tuple(name for name in taxonomy.VOCABULARIES if name != "states")
 # Example ids are 32-bit integers (PostgreSQL `integer`): no larger id may reach the database.
 ID_MAX = 2**31 - 1
-SLUG_MAX = PARTNER_NAME_MAX + 20  # an organisation's slug (models.Organisation.slug)
+SLUG_MAX = organisations.SLUG_MAX
 
 # The catalogue's filters, as on /exemples/: parameter → French description.
 # French in the OpenAPI document, like the rest of it; the API page shows them translated.
@@ -39,10 +41,6 @@ FILTERS: dict[str, str] = {
     "annee": N_("Période de lancement."),
     "statut": N_("Statut de l’alliance, en cours ou terminée (taxonomie `statuses`)."),
 }
-
-
-def _ref(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
 
 
 def _filter_parameter(name: str) -> dict[str, Any]:
@@ -67,33 +65,6 @@ def _filter_parameter(name: str) -> dict[str, Any]:
     }
 
 
-def _error_response(description: str) -> dict[str, Any]:
-    return {
-        "description": description,
-        "content": {"application/json": {"schema": _ref("Error")}},
-    }
-
-
-def _ok(description: str, schema: dict, last_modified: bool = False) -> dict[str, Any]:
-    headers: dict[str, Any] = {
-        "ETag": {"description": "Empreinte du contenu, pour `If-None-Match`.",
-                 "required": True, "schema": {"type": "string"}},
-    }
-    if last_modified:
-        headers["Last-Modified"] = {
-            "description": "Dernière publication ou modification des exemples concernés.",
-            "schema": {"type": "string"},
-        }
-    return {
-        "description": description,
-        "headers": headers,
-        "content": {"application/json": {"schema": schema}},
-    }
-
-
-NOT_MODIFIED = {"description": "Inchangé depuis la version que le client possède "
-                               "(`If-None-Match`, `If-Modified-Since`)."}
-
 _TEXT = {"type": "string", "maxLength": TEXT_MAX}
 _CODES = {"type": "array", "items": {"type": "string"}}
 
@@ -101,11 +72,13 @@ SCHEMAS: dict[str, Any] = {
     "Partner": {
         "type": "object",
         "additionalProperties": False,
-        "required": ["name", "kind", "role"],
+        "required": ["name", "kind", "role", "organisation"],
         "properties": {
-            "name": {"type": "string", "maxLength": PARTNER_NAME_MAX},
+            "name": {"type": "string", "maxLength": PARTNER_NAME_MAX,
+                     "description": "Le nom tel que l’exemple l’écrit."},
             "kind": {"type": "string", "enum": list(taxonomy.PARTNER_KINDS.codes)},
             "role": {"type": "string", "maxLength": PARTNER_ROLE_MAX},
+            "organisation": {"anyOf": [ref("PartnerOrganisation"), {"type": "null"}]},
         },
     },
     "Example": {
@@ -117,7 +90,7 @@ SCHEMAS: dict[str, Any] = {
             "id", "slug", "url", "title", "summary", "description", "results", "lessons",
             "resources", "transferability", "objectives", "scale", "regions", "departements",
             "locality", "partners", "themes", "odd", "start_year", "end_year", "status",
-            "website", "contact", "published_at",
+            "website", "contact", "published_at", "media",
         ],
         "properties": {
             "id": {"type": "integer", "minimum": 1},
@@ -137,7 +110,7 @@ SCHEMAS: dict[str, Any] = {
             "regions": _CODES,
             "departements": _CODES,
             "locality": {"type": "string", "maxLength": LOCALITY_MAX},
-            "partners": {"type": "array", "items": _ref("Partner"),
+            "partners": {"type": "array", "items": ref("Partner"),
                          "minItems": PARTNERS_MIN, "maxItems": PARTNERS_MAX},
             "themes": _CODES,
             "odd": {"type": "array", "items": {"type": "integer", "minimum": 1, "maximum": 17}},
@@ -149,6 +122,7 @@ SCHEMAS: dict[str, Any] = {
             "contact": {"type": ["string", "null"],
                         "description": "Contact public, seulement quand il a été autorisé."},
             "published_at": {"type": ["string", "null"], "format": "date-time"},
+            "media": ref("ExampleMedia"),
         },
     },
     "FacetValue": {
@@ -168,17 +142,17 @@ SCHEMAS: dict[str, Any] = {
         "required": ["total", "page", "pages", "per_page", "results", "facets", "links", "query"],
         "properties": {
             "total": {"type": "integer", "minimum": 0},
-            "query": _ref("QueryReport"),
+            "query": ref("QueryReport"),
             "page": {"type": "integer", "minimum": 1},
             "pages": {"type": "integer", "minimum": 0},
             "per_page": {"type": "integer", "minimum": 1, "maximum": PER_PAGE_MAX},
-            "results": {"type": "array", "items": _ref("Example")},
+            "results": {"type": "array", "items": ref("Example")},
             "facets": {
                 "type": "object",
                 "description": "Pour chaque filtre, ses valeurs et le nombre d’exemples qui "
                                "correspondent à la recherche.",
                 "propertyNames": {"enum": list(FACETS)},
-                "additionalProperties": {"type": "array", "items": _ref("FacetValue")},
+                "additionalProperties": {"type": "array", "items": ref("FacetValue")},
             },
             "links": {
                 "type": "object",
@@ -238,19 +212,6 @@ SCHEMAS: dict[str, Any] = {
             "overseas": {"type": "boolean"},
         },
     },
-    "OrganisationSuggestion": {
-        "type": "object",
-        "required": ["slug", "name", "kind", "kind_label", "commune", "examples"],
-        "properties": {
-            "slug": {"type": "string"},
-            "name": {"type": "string"},
-            "kind": {"type": "string"},
-            "kind_label": {"type": "string"},
-            "commune": {"type": "string"},
-            "examples": {"type": "integer", "minimum": 1,
-                         "description": "Nombre d’exemples publiés."},
-        },
-    },
     "Error": {
         "type": "object",
         "required": ["error"],
@@ -298,7 +259,7 @@ def document() -> dict[str, Any]:
          "schema": {"type": "integer", "minimum": 1, "maximum": PER_PAGE_MAX, "default": 20}},
     ]
     vocabularies = {
-        name: {"type": "array", "items": _ref("Term")}
+        name: {"type": "array", "items": ref("Term")}
         for name in PUBLIC_VOCABULARIES
     }
     return {
@@ -316,13 +277,13 @@ def document() -> dict[str, Any]:
                 "description": "Mêmes paramètres que la page /exemples/, plus `per_page`.",
                 "parameters": search_parameters,
                 "responses": {
-                    "200": _ok("Une page de résultats, avec filtres et liens de pagination.",
-                               _ref("ExampleList"), last_modified=True),
+                    "200": ok("Une page de résultats, avec filtres et liens de pagination.",
+                               ref("ExampleList"), last_modified=True),
                     "304": NOT_MODIFIED,
-                    "400": _error_response("Paramètre refusé : `parameter` le nomme."),
-                    "404": _error_response("Page au-delà de la dernière, ou organisation "
+                    "400": error_response("Paramètre refusé : `parameter` le nomme."),
+                    "404": error_response("Page au-delà de la dernière, ou organisation "
                                            "inconnue (`parameter` le dit)."),
-                    "503": _error_response("Recherche momentanément indisponible."),
+                    "503": error_response("Recherche momentanément indisponible."),
                 },
             }},
             "/api/v1/examples/{id}": {"get": {
@@ -333,51 +294,31 @@ def document() -> dict[str, Any]:
                     "schema": {"type": "integer", "minimum": 1, "maximum": ID_MAX},
                 }],
                 "responses": {
-                    "200": _ok("L’exemple.", _ref("Example"), last_modified=True),
+                    "200": ok("L’exemple.", ref("Example"), last_modified=True),
                     "304": NOT_MODIFIED,
-                    "404": _error_response("Aucun exemple publié ne porte ce numéro."),
+                    "404": error_response("Aucun exemple publié ne porte ce numéro."),
                 },
             }},
             "/api/v1/taxonomy": {"get": {
                 "operationId": "getTaxonomy",
                 "summary": "Les vocabulaires : codes et libellés",
                 "responses": {
-                    "200": _ok("Chaque vocabulaire et ses termes, dans l’ordre d’affichage.", {
+                    "200": ok("Chaque vocabulaire et ses termes, dans l’ordre d’affichage.", {
                         "type": "object", "additionalProperties": False,
                         "required": list(vocabularies), "properties": vocabularies,
                     }),
                     "304": NOT_MODIFIED,
                 },
             }},
-            "/api/v1/organisations/suggestions": {"get": {
-                "operationId": "suggestOrganisations",
-                "summary": "Suggérer des organisations d’après le début de leur nom",
-                "description": "Au plus 8 organisations ayant un exemple publié dont le nom "
-                               "contient `q` (accents et casse indifférents), celles qui "
-                               "commencent par `q` d’abord. Moins de 2 caractères : liste vide.",
-                "parameters": [
-                    {"name": "q", "in": "query", "required": False,
-                     "schema": {"type": "string", "maxLength": Q_MAX}},
-                    {"name": "type", "in": "query", "required": False,
-                     "description": "Type d’organisation (code des types de partenaires).",
-                     "schema": {"type": "string", "enum": list(taxonomy.PARTNER_KINDS.codes)}},
-                ],
-                "responses": {
-                    "200": _ok("Les organisations suggérées.", {
-                        "type": "array", "maxItems": 8, "items": _ref("OrganisationSuggestion"),
-                    }),
-                    "304": NOT_MODIFIED,
-                    "400": _error_response("Paramètre refusé : `parameter` le nomme."),
-                },
-            }},
+            **organisations.PATHS,
             "/api/v1/openapi.json": {"get": {
                 "operationId": "getOpenAPI",
                 "summary": "Ce document",
                 "responses": {
-                    "200": _ok("La description OpenAPI 3.1 de l’API.", {"type": "object"}),
+                    "200": ok("La description OpenAPI 3.1 de l’API.", {"type": "object"}),
                     "304": NOT_MODIFIED,
                 },
             }},
         },
-        "components": {"schemas": SCHEMAS},
+        "components": {"schemas": {**SCHEMAS, **organisations.SCHEMAS, **media.SCHEMAS}},
     }
