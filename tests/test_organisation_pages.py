@@ -305,3 +305,13 @@ def test_the_logo_shows_when_there_is_one(app, client, world):
     assert served.status_code == 200
     assert 'type="image/webp"' in page
     assert jsonld(page)["logo"] == src
+
+
+def test_the_list_describes_its_organisations_in_json_ld(client, world):
+    data = jsonld(text(client.get("/organisations/?tri=nom")))
+    assert data["@type"] == "ItemList" and data["numberOfItems"] == 3
+    first = data["itemListElement"][0]
+    assert first["position"] == 1
+    assert first["item"] == {"@type": "Organization", "name": "Épicerie Saint-Étienne",
+                             "@id": "http://localhost/organisations/epicerie-saint-etienne",
+                             "url": "http://localhost/organisations/epicerie-saint-etienne"}

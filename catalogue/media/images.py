@@ -58,8 +58,8 @@ def derivatives(data: bytes, kind: str) -> list[Derivative]:
     source = picture
     for width in widths:
         height = max(1, round(picture.height * width / picture.width))
-        # Each width is drawn from the one above it: much faster than from the original, and
-        # as sharp (a reduction of at most about 2).
+        # Each smaller width is drawn from the one above it (a reduction by 2 at most), not
+        # from the original: much faster, and as sharp.
         source = source if source.width == width else source.resize(
             (width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
         opaque = _flatten(source) if source.mode == "RGBA" else source

@@ -35,7 +35,15 @@ def organisations():
         query = urlencode([(k, v) for k, v in params.items() if v])
         return f"{base}?{query}" if query else base
 
-    return render_template("public/organisations.html", found=found, req=req,
+    page = url_for("public.organisations", _external=True)
+    # schema.org: the page's organisations, each identified by its page (its JSON-LD says more).
+    jsonld = {"@context": "https://schema.org", "@type": "ItemList", "url": page,
+              "numberOfItems": found.total, "itemListElement": [
+                  {"@type": "ListItem", "position": (req.page - 1) * organisation_pages.PER_PAGE + n,
+                   "item": {"@type": "Organization", "@id": page + quote(o.slug),
+                            "url": page + quote(o.slug), "name": o.name}}
+                  for n, o in enumerate(found.organisations, start=1)]}
+    return render_template("public/organisations.html", found=found, req=req, jsonld=jsonld,
                            notices=notices + more, url=url, page_url=lambda page: url(page=page),
                            organisation_url=organisation_url, kinds=taxonomy.PARTNER_KINDS,
                            regions=taxonomy.REGIONS)
