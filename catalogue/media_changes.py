@@ -67,10 +67,10 @@ def fill(form: MediaFields, items: list[tuple[Media, dict]]) -> None:
 def plan(form: MediaFields) -> list[dict]:
     """Return the media the form's rows keep, in order, with what was typed for each."""
     entries = []
-    for kind, rows in (("photo", form.photos), ("document", form.documents)):
+    for kind, rows in (("photo", form.photo_rows()), ("document", form.documents)):
         position = 0
         for entry in rows:
-            row = entry.form
+            row = getattr(entry, "form", entry)
             if row.media is None or row.remove.data:
                 continue
             typed = {"alt": row.alt.data, "credit": row.credit.data,
