@@ -127,10 +127,10 @@ def attach(form: MediaFields, example_id: int) -> None:
 
     Does not commit: the caller's transaction holds the example and its files together.
     """
-    for kind, rows in (("photo", form.photos), ("document", form.documents)):
+    for kind, rows in (("photo", form.photo_rows()), ("document", form.documents)):
         position = 0
         for entry in rows:
-            row = entry.form
+            row = getattr(entry, "form", entry)
             item = staged_media(row.staged.data)
             if item is None:
                 continue

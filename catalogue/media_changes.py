@@ -67,10 +67,10 @@ def fill(form: MediaFields, items: list[tuple[Media, dict]]) -> None:
 def plan(form: MediaFields) -> list[dict]:
     """Return the media the form's rows keep, in order, with what was typed for each."""
     entries = []
-    for kind, rows in (("photo", form.photos), ("document", form.documents)):
+    for kind, rows in (("photo", form.photo_rows()), ("document", form.documents)):
         position = 0
         for entry in rows:
-            row = entry.form
+            row = getattr(entry, "form", entry)
             if row.media is None or row.remove.data:
                 continue
             typed = {"alt": row.alt.data, "credit": row.credit.data,
@@ -95,10 +95,22 @@ def claim(revision: Revision) -> None:
 
 def apply(revision: Revision) -> None:
     """Make the example's photos and documents those the approved revision proposes."""
-    if (revision.data or {}).get("media") is None:
-        return
-    example = revision.example
-    items = proposed(revision)
+    if (revision.data or {}).get("media") is not None:
+        _replace(revision.example, proposed(revision))
+
+
+def apply_form(example: Example, form: MediaFields) -> None:
+    """Make the example's photos and documents those of a moderator's edit form (its rows name
+    the example's media and files staged for it)."""
+    items = []
+    for entry in plan(form):
+        item = db.session.get(Media, entry["id"])
+        if item is not None and (item.example_id == example.id or is_staged(item)):
+            items.append((item, entry))
+    _replace(example, items)
+
+
+def _replace(example: Example, items: list[tuple[Media, dict]]) -> None:
     keep = {item.id for item, _ in items}
     for item in list(example.media):
         if item.kind != "logo" and item.id not in keep:

@@ -4,11 +4,11 @@ new texts apply only when a moderator approves it."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from helpers import PASSWORD, body, form_data, hidden, links, outbox, path_of
+from helpers import PASSWORD, body, error_for, form_data, hidden, links, outbox, path_of
 from test_uploads import jpeg, pdf, upload
 
 from catalogue.extensions import db
-from catalogue.models import Example, Media, Revision
+from catalogue.models import Example, Media, Organisation, Revision
 
 
 def media_of(app) -> list[tuple]:
@@ -76,3 +76,79 @@ def test_an_update_changes_the_photos_only_once_approved(app, make_user):
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Media.id))) == 2
         assert db.session.scalar(sa.select(Media).where(Media.kind == "photo")).licence == "cc0"
+
+
+def test_a_moderator_adds_edits_and_removes_photos_and_documents(app, make_user, make_example):
+    example = make_example(state="published")
+    make_user()
+    moderator = app.test_client()
+    moderator.post("/connexion", data={"email": "modo@example.org", "password": PASSWORD})
+    url = f"/moderation/exemples/{example.id}/modifier"
+
+    def send(page: str, **fields):
+        data = form_data(version=hidden(page, "version"))
+        data.pop("terms")
+        data.update(fields)
+        return moderator.post(url, data=data, content_type="multipart/form-data")
+
+    page = moderator.get(url).get_data(as_text=True)
+    assert 'enctype="multipart/form-data"' in page
+    response = send(page, **{
+        "photos-0-file": upload(jpeg(), "a.jpg"), "photos-0-alt": "Le verger",
+        "documents-0-file": upload(pdf(), "b.pdf"), "documents-0-title": "Rapport",
+    })
+    assert response.status_code == 302
+    assert media_of(app) == [("document", 0, "Rapport"), ("photo", 0, "Le verger")]
+
+    page = moderator.get(url).get_data(as_text=True)
+    response = send(page, **{
+        "photos-0-staged": hidden(page, "photos-0-staged"), "photos-0-alt": "Le verger en fleurs",
+        "documents-0-staged": hidden(page, "documents-0-staged"), "documents-0-remove": "y",
+    })
+    assert response.status_code == 302
+    assert media_of(app) == [("photo", 0, "Le verger en fleurs")]
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Media.id))) == 1
+
+    # A refused file: the edit is not saved, the message is next to the field.
+    page = moderator.get(url).get_data(as_text=True)
+    response = send(page, **{"photos-0-staged": hidden(page, "photos-0-staged"),
+                             "photos-0-alt": "Le verger en fleurs",
+                             "photos-1-file": upload(b"GIF89a....", "c.gif"),
+                             "photos-1-alt": "Une image animée"})
+    assert response.status_code == 400
+    assert error_for(response.get_data(as_text=True), "photos-1-file")
+    assert media_of(app) == [("photo", 0, "Le verger en fleurs")]
+
+
+def test_a_moderator_gives_an_organisation_a_logo_then_removes_it(app, make_user, make_example):
+    make_example(state="published")
+    make_user()
+    moderator = app.test_client()
+    moderator.post("/connexion", data={"email": "modo@example.org", "password": PASSWORD})
+    with app.app_context():
+        organisation = db.session.scalar(sa.select(Organisation).order_by(Organisation.id))
+        url = f"/moderation/organisations/{organisation.id}"
+        fields = {"name": organisation.name, "kind": organisation.kind}
+
+    def logos() -> list[str]:
+        with app.app_context():
+            return [m.alt for m in db.session.scalars(
+                sa.select(Media).where(Media.organisation_id == organisation.id))]
+
+    page = moderator.get(url).get_data(as_text=True)
+    assert 'enctype="multipart/form-data"' in page and 'name="logo"' in page
+    refused = moderator.post(url, data={**fields, "logo": upload(b"<svg/>", "logo.svg")},
+                             content_type="multipart/form-data")
+    assert refused.status_code == 400 and error_for(refused.get_data(as_text=True), "logo")
+    assert logos() == []
+    sent = moderator.post(url, data={**fields, "logo": upload(jpeg(400, 200), "logo.png")},
+                          content_type="multipart/form-data")
+    assert sent.status_code == 302 and logos() == [organisation.name]
+    again = moderator.post(url, data={**fields, "logo": upload(jpeg(300, 300), "logo2.png")},
+                           content_type="multipart/form-data")
+    assert again.status_code == 302 and len(logos()) == 1  # replaced
+    assert 'name="remove_logo"' in moderator.get(url).get_data(as_text=True)
+    removed = moderator.post(url, data={**fields, "remove_logo": "y"},
+                             content_type="multipart/form-data")
+    assert removed.status_code == 302 and logos() == []

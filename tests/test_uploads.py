@@ -232,3 +232,21 @@ def test_the_review_page_shows_the_photos_and_documents_sent(app, client, make_u
     auth.logout()
     with client.get(image.group(1)) as response:
         assert response.status_code == 404
+
+
+def test_any_photo_kept_can_be_chosen_as_the_cover(app, client):
+    html = post(client, {
+        "photos-0-file": upload(jpeg(), "a.jpg"), "photos-0-alt": "Premier",
+        "photos-1-file": upload(jpeg(500, 500), "b.jpg"), "photos-1-alt": "Second",
+    }, summary="").get_data(as_text=True)
+    assert re.search(r'<input[^>]*id="cover-1"[^>]*name="cover"[^>]*type="radio"', html)
+    assert "En faire la couverture" in html
+    response = post(client, {
+        "photos-0-staged": hidden(html, "photos-0-staged"), "photos-0-alt": "Premier",
+        "photos-1-staged": hidden(html, "photos-1-staged"), "photos-1-alt": "Second",
+        "cover": "1",
+    })
+    assert response.status_code == 302
+    with app.app_context():
+        example = db.session.scalar(sa.select(Example))
+        assert [(m.position, m.alt) for m in example.media] == [(0, "Second"), (1, "Premier")]

@@ -10,13 +10,21 @@ from __future__ import annotations
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import BooleanField, FieldList, Form, FormField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    RadioField,
+    SelectField,
+    StringField,
+)
 from wtforms.utils import unset_value
 from wtforms.widgets import HiddenInput
 
 from .. import taxonomy
 from ..models.media import ALT_MAX, CREDIT_MAX, DOCUMENT_TITLE_MAX
-from .common import term_choices, text
+from .common import options, term_choices, text
 
 PHOTOS_MAX = 5  # the cover and four more
 DOCUMENTS_MAX = 3
@@ -143,6 +151,10 @@ class MediaFields:
     """The photo and document rows of a form: the first photo is the cover."""
 
     photos = FixedRows(FormField(PhotoForm), min_entries=PHOTOS_MAX, max_entries=PHOTOS_MAX)
+    # Which photo row is the cover (each row offers « en faire la couverture »).
+    cover = RadioField(_l("Couverture"), choices=options(
+        (str(i), _l("En faire la couverture")) for i in range(PHOTOS_MAX)),
+                       default="0", validate_choice=False)
     documents = FixedRows(
         FormField(DocumentForm), min_entries=DOCUMENTS_MAX, max_entries=DOCUMENTS_MAX
     )
@@ -163,6 +175,14 @@ class MediaFields:
             row.file.label.text = gettext("Document %(number)d", number=i)
             row.title.label.text = gettext("Titre du document %(number)d", number=i)
             row.remove.label.text = gettext("Retirer ce document")
+
+    def photo_rows(self) -> list[PhotoForm]:
+        """Return the photo rows in the order of the page, the cover chosen first."""
+        rows = [e.form for e in self.photos]
+        chosen = int(self.cover.data) if (self.cover.data or "").isdigit() else 0
+        if 0 < chosen < len(rows):
+            rows.insert(0, rows.pop(chosen))
+        return rows
 
     def media_rows(self) -> list[AttachmentRow]:
         return [e.form for e in self.photos] + [e.form for e in self.documents]

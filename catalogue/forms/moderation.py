@@ -24,6 +24,7 @@ from ..limits import NAME_MAX
 from ..workflow import ACTIONS
 from .common import LocalizedForm, email_field, options, strip, text, too_long
 from .example import ExampleForm
+from .media import MediaFields
 
 COMMENT_MAX = 5000
 
@@ -104,8 +105,8 @@ class JournalFilterForm(LocalizedForm):
             raise ValidationError(gettext("La date de fin précède la date de début."))
 
 
-class ModerationEditForm(ExampleForm):
-    """A moderator's edit of any field of an example."""
+class ModerationEditForm(MediaFields, ExampleForm):
+    """A moderator's edit of any field of an example, its photos and documents included."""
 
     note = text(
         _l("Note de modification"),
@@ -123,3 +124,7 @@ class ModerationEditForm(ExampleForm):
         autocomplete="off",
     )
     submitter_organisation = text(_l("Son organisation"), NAME_MAX)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.label_media_rows()

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from wtforms import SearchField, SelectField, StringField
+from flask_wtf.file import FileField
+from wtforms import BooleanField, SearchField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from .. import identifiers, taxonomy, validation
 from ..limits import LOCALITY_MAX, PARTNER_NAME_MAX, URL_MAX
 from .common import LocalizedForm, options, strip, term_choices, text, too_long, web_address
+from .media import IMAGE_TYPES
 
 
 class OrganisationFilterForm(LocalizedForm):
@@ -60,6 +62,10 @@ class OrganisationForm(LocalizedForm):
         render_kw={"maxlength": URL_MAX, "autocomplete": "url", "inputmode": "url"},
     )
     commune = text(_l("Commune"), LOCALITY_MAX)
+    logo = FileField(_l("Logo"), description=_l(
+        "JPEG, PNG ou WebP, 10 Mo au plus ; remplace le logo actuel."),
+        render_kw={"accept": IMAGE_TYPES})
+    remove_logo = BooleanField(_l("Retirer le logo"))
 
     FIELDS = ("name", "kind", "siren", "siret", "rna", "cog", "website", "commune")
 

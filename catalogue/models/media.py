@@ -71,6 +71,7 @@ class MediaFile(db.Model):
     height: Mapped[int | None]
     size: Mapped[int]
     sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
-    data: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    # Read only when the file itself is wanted: listings of media never load their bytes.
+    data: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
 
     media: Mapped[Media] = relationship(back_populates="files")

@@ -9,13 +9,14 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext
 from flask_login import current_user
 
-from .. import organisation_matches
+from .. import media, organisation_matches
 from ..extensions import db
 from ..forms import EmptyForm, MergeForm, OrganisationFilterForm, OrganisationForm
-from ..models import Example, Organisation, OrganisationRedirect, Partner
+from ..models import Example, Media, Organisation, OrganisationRedirect, Partner
 from ..organisation_merge import MergeRefused, journal, merge
 from ..organisations import name_key
 from ..search.sync import record_changes
+from ..views import takes_files
 from .blueprint import bp, page_number
 
 log = logging.getLogger(__name__)
@@ -79,6 +80,7 @@ def organisation(organisation_id: int):
 
 
 @bp.post("/organisations/<int:organisation_id>")
+@takes_files
 def edit_organisation(organisation_id: int):
     organisation = get_organisation(organisation_id)
     form = OrganisationForm()
@@ -94,6 +96,8 @@ def edit_organisation(organisation_id: int):
             "« %(name)s » porte déjà ce nom avec ce type : fusionnez les deux fiches plutôt.",
             name=taken.name))
         return _page(organisation, form=form, status=400)
+    if not _change_logo(organisation, form):
+        return _page(organisation, form=form, status=400)
     renamed = (organisation.name, organisation.kind) != (data["name"], data["kind"])
     for name, value in data.items():
         setattr(organisation, name, value)
@@ -104,6 +108,26 @@ def edit_organisation(organisation_id: int):
     log.info("%s edited organisation %s", current_user.email, organisation.id)
     flash(gettext("Fiche de l’organisation enregistrée."), "success")
     return redirect(url_for("moderation.organisation", organisation_id=organisation.id))
+
+
+def _change_logo(organisation: Organisation, form: OrganisationForm) -> bool:
+    """Replace or remove the organisation's logo as the form asks; False when the file sent is
+    refused (its message is on the field, nothing is stored)."""
+    upload = form.logo.data
+    new = None
+    if upload is not None and getattr(upload, "filename", ""):
+        try:
+            new = media.store_image(upload.read(), "logo", organisation_id=organisation.id,
+                                    alt=form.name.data or organisation.name)
+        except media.MediaError as exc:
+            form.logo.errors.append(str(exc))
+            return False
+    if new is not None or form.remove_logo.data:
+        old = sa.select(Media).where(Media.organisation_id == organisation.id, Media.kind == "logo")
+        for item in db.session.scalars(old):
+            if item is not new:
+                db.session.delete(item)
+    return True
 
 
 def _kept(slug: str) -> Organisation | None:

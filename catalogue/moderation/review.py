@@ -18,7 +18,18 @@ from flask import (
 from flask_babel import gettext, ngettext
 from flask_login import current_user
 
-from .. import duplicates, i18n, mail, reminders, reporting, revisions, taxonomy, workflow
+from .. import (
+    attachments,
+    duplicates,
+    i18n,
+    mail,
+    media_changes,
+    reminders,
+    reporting,
+    revisions,
+    taxonomy,
+    workflow,
+)
 from ..diff import resubmission_changes
 from ..extensions import db
 from ..forms import (
@@ -27,8 +38,10 @@ from ..forms import (
     ModerationEditForm,
     QueueFilterForm,
 )
+from ..forms.common import clear_errors
 from ..importing import apply_record
 from ..models import Example
+from ..views import takes_files
 from .blueprint import bp, get_example, page_number
 
 log = logging.getLogger(__name__)
@@ -221,21 +234,32 @@ def decide(example_id: int):
 
 
 @bp.route("/exemples/<int:example_id>/modifier", methods=["GET", "POST"])
+@takes_files
 def edit(example_id: int):
     example = get_example(example_id)
     if request.method == "GET":
         form = ModerationEditForm(obj=example)
+        media_changes.fill(form, media_changes.current(example))
         return render_template("moderation/edit.html", example=example, form=form)
     form = ModerationEditForm()
+    attachments.kept(form, example.id)
+    valid = form.validate_on_submit()
+    files_ok = attachments.stage(form)[0]  # CSRF checked before: nothing unchecked is stored
     if form.add_partner.data:
+        clear_errors(form)
         form.add_partner_row()
         return render_template("moderation/edit.html", example=example, form=form, added=True)
-    data = form.cleaned() if form.validate_on_submit() else None
-    if data is None:
+    data = form.cleaned() if valid else None
+    if data is None or not files_ok:
         return render_template("moderation/edit.html", example=example, form=form), 400
+
+    def change(example: Example) -> None:
+        apply_record(example, data)
+        media_changes.apply_form(example, form)
+
     message = workflow.step(example, "edit", actor=current_user._get_current_object(),
                             comment=form.note.data or "", expected_version=form.version.data,
-                            change=lambda example: apply_record(example, data))
+                            change=change)
     if message:
         form.refused.append(
             message
