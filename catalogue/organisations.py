@@ -27,10 +27,12 @@ _CREATED = "organisations created"  # key of Session.info: see _created
 def name_key(name: str) -> str:
     """Return the name as compared: no accents, case, punctuation or extra spaces.
 
-    « Mairie de Saint-Étienne » and « mairie de saint etienne » have the same key.
+    « Mairie de Saint-Étienne » and « mairie de saint etienne » have the same key, and so do
+    « Restos du Cœur » and « restos du coeur ».
     """
     text = unicodedata.normalize("NFKD", name)
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = text.replace("œ", "oe").replace("æ", "ae")  # ligatures NFKD leaves whole
     return _NOT_WORD.sub(" ", text).strip()
 
 

@@ -234,10 +234,17 @@ class Request(Flask.request_class):
         return bool(getattr(view, "takes_files", False))
 
 
+# The names (last part, after the FieldList prefix) of the forms' file fields.
+FILE_FIELDS = {"file", "logo"}
+
+
 def _refuse_files() -> None:
-    """Answer 400 to a file sent to a view that takes none: there every field expects text
-    (`curl -F 'title=@file'` must not reach a validator as a file object)."""
-    if request.mimetype == "multipart/form-data" and not request._takes_files() and request.files:
+    """Answer 400 to a file sent where a text is expected: to a view that takes none, or to a
+    text field of one that does (`curl -F 'title=@file'` must not reach a validator as a file)."""
+    if request.mimetype != "multipart/form-data" or not request.files:
+        return
+    if not request._takes_files() or any(
+            name.rsplit("-", 1)[-1] not in FILE_FIELDS for name in request.files):
         abort(400)
 
 

@@ -191,7 +191,7 @@ def test_every_other_get_route_refuses_framing(app, client, demo, make_example):
 
     pending = make_example("pending", title="Une proposition en attente")
     values = {"pub": "x", "pen": pending.slug, "pub_id": 1, "pen_id": pending.id, "user_id": 1,
-              "rev_id": 1, "report_id": 1}
+              "rev_id": 1, "report_id": 1, "org_id": 1, "org": "x"}
     checked = set()
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods:

@@ -222,3 +222,8 @@ def test_the_demo_has_organisations_that_recur(app, demo):
     assert counts["Région Grand Est"] == 3 and counts["Région Pays de la Loire"] == 3
     assert counts["Union nationale des CCAS"] == 3
     assert unlinked_published_partners(app) == 0
+
+
+@pytest.mark.parametrize("written", ["restos du coeur", "RESTOS DU CŒUR", "Restos du Cœur !"])
+def test_a_name_is_compared_without_case_accents_punctuation_or_ligatures(written):
+    assert organisations.name_key(written) == "restos du coeur"

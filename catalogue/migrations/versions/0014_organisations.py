@@ -26,6 +26,7 @@ def _key(name):
     # Frozen copy of catalogue.organisations.name_key as of this migration.
     text = unicodedata.normalize("NFKD", name)
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = text.replace("œ", "oe").replace("æ", "ae")  # ligatures NFKD leaves whole
     return re.sub(r"[^0-9a-z]+", " ", text).strip()
 
 
