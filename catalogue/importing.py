@@ -12,7 +12,16 @@ from slugify import slugify
 
 from .csvformat import read_csv
 from .extensions import db
-from .models import Example, ModerationEvent, Report, Revision, User, utcnow
+from .models import (
+    Example,
+    ModerationEvent,
+    Organisation,
+    OrganisationRedirect,
+    Report,
+    Revision,
+    User,
+    utcnow,
+)
 from .validation import BACKUP_TIMES, LIST_FIELDS, PRIVATE_TEXT, TEXT_FIELDS, Issue, clean_record
 from .workflow import transition
 
@@ -141,6 +150,22 @@ def apply_public_fields(example: Example, data: dict) -> None:
     for name in LIST_FIELDS:
         setattr(example, name, list(data.get(name, [])))
     example.set_partners(data.get("partners", []))
+    chosen = chosen_organisations(p.get("organisation") for p in data.get("partners", []))
+    for partner, record in zip(example.partners, data.get("partners", []), strict=True):
+        partner.organisation_id = chosen.get(record.get("organisation"))
+
+
+def chosen_organisations(slugs) -> dict[str, int]:
+    """Return the organisation each slug names, after merges; an unknown slug is left out."""
+    wanted = {slug for slug in slugs if slug}
+    if not wanted:
+        return {}
+    found = dict(db.session.execute(
+        sa.select(OrganisationRedirect.slug, OrganisationRedirect.organisation_id)
+        .where(OrganisationRedirect.slug.in_(wanted))).all())
+    found.update(db.session.execute(
+        sa.select(Organisation.slug, Organisation.id).where(Organisation.slug.in_(wanted))).all())
+    return found
 
 
 def apply_record(example: Example, data: dict) -> None:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 
 import sqlalchemy as sa
 
 from .extensions import db
+from .i18n import gettext
 from .importing import unique_slug
 from .models import Organisation
 
@@ -46,3 +48,25 @@ def find_or_create(name: str, kind: str) -> Organisation:
         db.session.add(organisation)
         db.session.flush()
     return organisation
+
+
+def link_partners(example, choices: Mapping[int, int | None] | None = None) -> None:
+    """Give every partner of the example its organisation (not committed).
+
+    `choices` are a moderator's: partner position → organisation id, or None for the
+    organisation of the partner's own name and kind (created when new). A partner not in
+    `choices` keeps its organisation, or gets the one of its name and kind (created when new).
+    Raise ValueError when a chosen organisation no longer exists (merged meanwhile).
+    """
+    choices = choices or {}
+    for partner in example.partners:
+        if partner.position in choices and choices[partner.position] is not None:
+            chosen = db.session.get(Organisation, choices[partner.position])
+            if chosen is None:
+                raise ValueError(gettext(
+                    "Cette organisation n’existe plus (fusionnée entre-temps ?) : "
+                    "rechargez la page et choisissez-en une autre."
+                ))
+            partner.organisation = chosen
+        elif partner.position in choices or partner.organisation is None:
+            partner.organisation = find_or_create(partner.name, partner.kind)

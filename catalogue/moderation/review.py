@@ -18,7 +18,17 @@ from flask import (
 from flask_babel import gettext, ngettext
 from flask_login import current_user
 
-from .. import duplicates, i18n, mail, reminders, reporting, revisions, taxonomy, workflow
+from .. import (
+    duplicates,
+    i18n,
+    mail,
+    organisation_matches,
+    reminders,
+    reporting,
+    revisions,
+    taxonomy,
+    workflow,
+)
 from ..diff import resubmission_changes
 from ..extensions import db
 from ..forms import (
@@ -169,6 +179,8 @@ def _review_page(
         duplicates=duplicates.possible_duplicates(example)
         if example.state in duplicates.WAITING else [],
         reports=reporting.open_reports_of(example.id),
+        matches=organisation_matches.matches(organisation_matches.example_partners(example))
+        if "approve" in workflow.DECISIONS.get(example.state, ()) else [],
         conflict=conflict,
         actions=workflow.ACTIONS,
     ), status
@@ -191,11 +203,14 @@ def decide(example_id: int):
         return _review_page(example, form, 400)
     action, comment = form.action.data, form.comment.data or ""
     token = None
+    choices = organisation_matches.read_choices(request.form, example.partners)
 
     def change(example: Example) -> None:
         nonlocal token
         if action == "request_changes":
             token = example.new_follow_token()  # the mailed link replaces the previous one
+        if action == "approve":
+            organisation_matches.apply_choices(example, choices)
 
     message = workflow.step(example, action, actor=current_user._get_current_object(),
                             comment=comment, expected_version=form.version.data, change=change,
