@@ -51,12 +51,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         selection,
         views,
     )
+    from .media import serving as media_serving
 
     extensions.init_app(app)
     search.init_app(app)
     views.init_app(app)  # before any blueprint: its URL converter serves their rules
     for audience in (public, contribute, auth, moderation, api, exports, alerts, observatory,
-                     selection, embed, reports, contact):
+                     selection, embed, reports, contact, media_serving):
         app.register_blueprint(audience.bp)
     cli.init_app(app)
     return app

@@ -93,7 +93,8 @@ def examples():
     try:
         req = search_request(request.args)
     except search.BadParameter as exc:
-        return api_error(400, exc.message, exc.name)
+        # An organisation slug that names none is a resource not found, not a malformed request.
+        return api_error(404 if exc.name == "organisation" else 400, exc.message, exc.name)
     try:
         results = search.search(req)
     except search.PageOutOfRange:

@@ -20,11 +20,27 @@ from sqlalchemy.orm import selectinload
 from .alerts import send_alerts_command
 from .extensions import db
 from .forms import PASSWORD_MAX, PASSWORD_MIN
-from .importing import ImportRefused, add_examples, read_records, validate_all
-from .models import Example, ModerationEvent, Report, Revision, User
+from .importing import (
+    ImportRefused,
+    add_examples,
+    read_file,
+    read_records,
+    validate_all,
+)
+from .models import (
+    Example,
+    ModerationEvent,
+    Organisation,
+    OrganisationRedirect,
+    Partner,
+    Report,
+    Revision,
+    User,
+)
+from .organisation_import import restore_organisations, validate_organisations
 from .reminders import send_reminders
 from .search.commands import COMMANDS as search_commands
-from .serialisation import backup_record, public_record
+from .serialisation import backup_record, organisation_record, public_record, redirect_record
 from .validation import PUBLIC_FIELDS
 
 DEMO_FILE = Path(__file__).with_name("demo") / "examples.json"
@@ -69,12 +85,15 @@ def import_command(file: Path, state: str | None, dry_run: bool) -> None:
     """
     where = "ligne" if file.suffix.lower() == ".csv" else "enregistrement"
     try:
-        cleaned = validate_all(read_records(file))
+        records, organisation_rows = read_file(file)
+        cleaned = validate_all(records)
+        organisations = validate_organisations(organisation_rows, cleaned)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     except ImportRefused as refused:
         for problem in refused.problems:
-            click.echo(f"{where} {problem.position} : {problem.issue}", err=True)
+            click.echo(f"{where} {problem.position} : {problem.issue}" if problem.position
+                       else str(problem.issue), err=True)
         raise click.ClickException(
             f"{len(refused.problems)} problème(s) : rien n’a été importé."
         ) from None
@@ -87,9 +106,11 @@ def import_command(file: Path, state: str | None, dry_run: bool) -> None:
         click.echo(f"Vérification seule : {len(fresh)} exemple(s) à importer.{skipped} "
                    "Rien n’a été écrit.")
         return
+    restored = restore_organisations(organisations)
     add_examples(fresh, state=state)
     db.session.commit()
-    click.echo(f"{len(fresh)} exemple(s) importé(s).{skipped}")
+    click.echo(f"{len(fresh)} exemple(s) importé(s).{skipped}"
+               + (f" {restored} organisation(s) restaurée(s)." if restored else ""))
 
 
 def _skip_duplicates(cleaned: list[tuple[int, dict]]) -> tuple[list, list[tuple[int, Example]]]:
@@ -100,6 +121,9 @@ def _skip_duplicates(cleaned: list[tuple[int, dict]]) -> tuple[list, list[tuple[
 
     def key(record: dict, roles: bool = True) -> str:
         fields = {k: record.get(k) for k in PUBLIC_FIELDS}
+        # Organisations are compared by the partners' names and kinds, not by their slugs.
+        fields["partners"] = [{k: p[k] for k in ("name", "kind", "role")}
+                              for p in record["partners"]]
         if not roles:
             fields["partners"] = [(p["name"], p["kind"]) for p in record["partners"]]
         return json.dumps(fields, sort_keys=True)
@@ -120,8 +144,11 @@ def _skip_duplicates(cleaned: list[tuple[int, dict]]) -> tuple[list, list[tuple[
     return fresh, duplicates
 
 
-def snapshot_records() -> list[dict]:
-    """Return every example as a backup record, read in one read transaction.
+def snapshot_records() -> dict:
+    """Return the whole catalogue as a backup, read in one read transaction.
+
+    That is the organisations, the slugs of those merged into others, and every example as
+    a backup record.
 
     PostgreSQL gets REPEATABLE READ; SQLite gets an explicit BEGIN (its Python driver would
     otherwise run each SELECT on its own), so writes committed meanwhile are not half seen.
@@ -134,7 +161,7 @@ def snapshot_records() -> list[dict]:
     try:
         examples = db.session.scalars(
             sa.select(Example)
-            .options(selectinload(Example.partners),
+            .options(selectinload(Example.partners).selectinload(Partner.organisation),
                      selectinload(Example.events).selectinload(ModerationEvent.actor))
             .order_by(Example.id)
         ).all()
@@ -145,7 +172,16 @@ def snapshot_records() -> list[dict]:
         for report in db.session.scalars(sa.select(Report).order_by(Report.id)
                                          .options(selectinload(Report.handled_by))):
             reports[report.example_id].append(report)
-        return [backup_record(e, revisions[e.id], reports[e.id]) for e in examples]
+        return {
+            "organisations": [organisation_record(o) for o in db.session.scalars(
+                sa.select(Organisation).order_by(Organisation.id))],
+            "organisation_redirects": [redirect_record(r) for r in db.session.scalars(
+                sa.select(OrganisationRedirect).order_by(OrganisationRedirect.created_at,
+                                                         OrganisationRedirect.slug)
+                .options(selectinload(OrganisationRedirect.organisation),
+                         selectinload(OrganisationRedirect.actor)))],
+            "examples": [backup_record(e, revisions[e.id], reports[e.id]) for e in examples],
+        }
     finally:
         db.session.rollback()
 
@@ -154,14 +190,16 @@ def snapshot_records() -> list[dict]:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @with_appcontext
 def export_command(file: Path) -> None:
-    """Write every example (private fields, journal, updates, reports) as JSON `import` reads back."""
-    records = snapshot_records()
+    """Write the catalogue (organisations; examples with private fields, journal, updates,
+    reports) as JSON `import` reads back."""
+    backup = snapshot_records()
     file.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=file.parent, delete=False) as tmp:
-        json.dump(records, tmp, ensure_ascii=False, indent=1)
+        json.dump(backup, tmp, ensure_ascii=False, indent=1)
         tmp.write("\n")
     os.replace(tmp.name, file)
-    click.echo(f"{len(records)} exemple(s) exporté(s) dans {file}.")
+    click.echo(f"{len(backup['examples'])} exemple(s) et {len(backup['organisations'])} "
+               f"organisation(s) exporté(s) dans {file}.")
 
 
 @click.command("create-user")

@@ -86,6 +86,10 @@ CONTACT_EMAIL = ""
 HOSTING_NAME = ""
 HOSTING_ADDRESS = ""
 
+# Pictures and documents live in the database; each host keeps a copy of the files it served
+# in this folder (empty: media-cache in the instance folder) and serves that copy next time.
+MEDIA_CACHE_DIR = ""
+
 # Search index: seconds to wait for the index writer lock, and how long the change feed keeps
 # its rows (an index copy that has not read the feed for that long is rebuilt).
 SEARCH_WRITE_TIMEOUT = 5.0

@@ -10,31 +10,26 @@ from typing import Any
 import sqlalchemy as sa
 from slugify import slugify
 
+from . import organisations
 from .csvformat import read_csv
 from .extensions import db
-from .models import (
-    Example,
-    ModerationEvent,
-    Organisation,
-    OrganisationRedirect,
-    Report,
-    Revision,
-    User,
-    utcnow,
-)
+from .models import Example, ModerationEvent, Report, Revision, User, utcnow
 from .validation import BACKUP_TIMES, LIST_FIELDS, PRIVATE_TEXT, TEXT_FIELDS, Issue, clean_record
 from .workflow import transition
 
 
 @dataclass
 class Problem:
-    """One reason a record of a file was refused: its position, and the issue, in French."""
+    """One reason a record of a file was refused: its position, and the issue, in French.
+
+    Position 0 is the file's organisations (a backup's), which the issue names itself.
+    """
 
     position: int
     issue: Issue
 
     def __str__(self) -> str:
-        return f"enregistrement {self.position} : {self.issue}"
+        return f"enregistrement {self.position} : {self.issue}" if self.position else str(self.issue)
 
 
 class ImportRefused(Exception):
@@ -46,9 +41,18 @@ class ImportRefused(Exception):
 
 
 def read_records(path: Path) -> list[tuple[int, Any]]:
-    """Read a JSON array or JSON Lines file; return (position, record) pairs.
+    """Read a JSON array, JSON Lines, CSV or backup file; return (position, record) pairs.
 
     Raise ValueError with a French message when the file itself cannot be read.
+    """
+    return read_file(path)[0]
+
+
+def read_file(path: Path) -> tuple[list[tuple[int, Any]], dict[str, Any]]:
+    """Read an import file; return its (position, record) pairs and its organisations.
+
+    A backup made by `export` is a JSON object: `examples` (the records), `organisations` and
+    `organisation_redirects`, returned in the dict (empty for the other formats).
     """
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -57,14 +61,22 @@ def read_records(path: Path) -> list[tuple[int, Any]]:
     except (OSError, UnicodeDecodeError) as exc:
         raise ValueError(f"lecture impossible de {path} : {exc}") from None
     if path.suffix.lower() == ".csv":
-        return read_csv(text)
+        return read_csv(text), {}
     stripped = text.lstrip()
     if stripped.startswith("["):
         try:
             records = json.loads(text)
         except json.JSONDecodeError as exc:
             raise ValueError(f"JSON invalide, ligne {exc.lineno} colonne {exc.colno} : {exc.msg}") from None
-        return list(enumerate(records, start=1))
+        return list(enumerate(records, start=1)), {}
+    if stripped.startswith("{"):
+        try:
+            whole = json.loads(text)
+        except json.JSONDecodeError:
+            whole = None  # JSON Lines: one record a line
+        if isinstance(whole, dict) and isinstance(whole.get("examples"), list):
+            rest = {k: v for k, v in whole.items() if k != "examples"}
+            return list(enumerate(whole["examples"], start=1)), rest
     result = []
     for number, line in enumerate(text.splitlines(), start=1):
         if line.strip():
@@ -74,7 +86,7 @@ def read_records(path: Path) -> list[tuple[int, Any]]:
                 raise ValueError(f"ligne {number} : JSON invalide ({exc.msg})") from None
     if not result and not stripped:
         raise ValueError(f"fichier vide : {path}")
-    return result
+    return result, {}
 
 
 def validate_all(records: list[tuple[int, Any]]) -> list[tuple[int, dict]]:
@@ -138,6 +150,10 @@ def add_examples(cleaned: list[tuple[int, dict]], *, state: str | None = None) -
         if data.get("updated_at"):
             example.updated_at = data["updated_at"]
         db.session.add(example)
+        if "history" not in data or example.state == "published":
+            # Import is trusted: every partner gets one. A backup's submission waiting for
+            # moderation keeps its partners as they were, matched or not.
+            organisations.link_partners(example)
         examples.append(example)
     return examples
 
@@ -149,23 +165,7 @@ def apply_public_fields(example: Example, data: dict) -> None:
     example.start_year, example.end_year = data.get("start_year"), data.get("end_year")
     for name in LIST_FIELDS:
         setattr(example, name, list(data.get(name, [])))
-    example.set_partners(data.get("partners", []))
-    chosen = chosen_organisations(p.get("organisation") for p in data.get("partners", []))
-    for partner, record in zip(example.partners, data.get("partners", []), strict=True):
-        partner.organisation_id = chosen.get(record.get("organisation"))
-
-
-def chosen_organisations(slugs) -> dict[str, int]:
-    """Return the organisation each slug names, after merges; an unknown slug is left out."""
-    wanted = {slug for slug in slugs if slug}
-    if not wanted:
-        return {}
-    found = dict(db.session.execute(
-        sa.select(OrganisationRedirect.slug, OrganisationRedirect.organisation_id)
-        .where(OrganisationRedirect.slug.in_(wanted))).all())
-    found.update(db.session.execute(
-        sa.select(Organisation.slug, Organisation.id).where(Organisation.slug.in_(wanted))).all())
-    return found
+    organisations.set_partners(example, data.get("partners", []))
 
 
 def apply_record(example: Example, data: dict) -> None:

@@ -24,6 +24,7 @@ VERSION = "1.0.0"
 PUBLIC_VOCABULARIES = tuple(name for name in taxonomy.VOCABULARIES if name != "states")
 # Example ids are 32-bit integers (PostgreSQL `integer`): no larger id may reach the database.
 ID_MAX = 2**31 - 1
+SLUG_MAX = PARTNER_NAME_MAX + 20  # an organisation's slug (models.Organisation.slug)
 
 # The catalogue's filters, as on /exemples/: parameter → French description.
 # French in the OpenAPI document, like the rest of it; the API page shows them translated.
@@ -280,6 +281,13 @@ def document() -> dict[str, Any]:
                         "ni élargissement par le thésaurus (sigles, synonymes).",
          "schema": {"type": "integer", "enum": [0, 1], "default": 0}},
         *(_filter_parameter(name) for name in FILTERS),
+        {"name": "organisation", "in": "query", "required": False, "style": "form",
+         "explode": True,
+         "description": "Organisation partenaire, par son `slug` (voir `/api/v1/organisations`) ; "
+                        "l’ancien slug d’une organisation fusionnée désigne celle qui est gardée. "
+                        "Répétable : l’alliance doit réunir chacune des organisations données "
+                        "(ET). Un slug inconnu répond 404.",
+         "schema": {"type": "array", "items": {"type": "string", "maxLength": SLUG_MAX}}},
         {"name": "tri", "in": "query", "required": False,
          "description": "Ordre des résultats : pertinence, plus récents d’abord, ou titre.",
          "schema": {"type": "string", "enum": ["pertinence", "recent", "titre"]}},
@@ -312,7 +320,8 @@ def document() -> dict[str, Any]:
                                _ref("ExampleList"), last_modified=True),
                     "304": NOT_MODIFIED,
                     "400": _error_response("Paramètre refusé : `parameter` le nomme."),
-                    "404": _error_response("Page au-delà de la dernière."),
+                    "404": _error_response("Page au-delà de la dernière, ou organisation "
+                                           "inconnue (`parameter` le dit)."),
                     "503": _error_response("Recherche momentanément indisponible."),
                 },
             }},

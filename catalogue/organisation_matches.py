@@ -10,10 +10,8 @@ import sqlalchemy as sa
 
 from . import taxonomy, workflow
 from .extensions import db
-from .i18n import gettext
-from .importing import chosen_organisations
 from .models import Example, Organisation, Partner
-from .organisations import find_or_create, link_partners, name_key
+from .organisations import by_slug, link_partners, name_key
 
 SUGGESTIONS_MAX = 8
 QUERY_MIN = 2  # characters of the normalised name before anything is suggested
@@ -83,13 +81,10 @@ def matches(partners: list[dict]) -> list[Match]:
     """Return the match of each partner (name, kind, and the slug of the organisation chosen by
     the contributor or already linked, if any): that organisation, else the one of the same
     name and kind, else a new one."""
-    chosen = chosen_organisations(p.get("organisation") for p in partners)
     found = []
     for position, partner in enumerate(partners):
-        proposed, source = None, "new"
-        if partner.get("organisation") in chosen:
-            proposed = db.session.get(Organisation, chosen[partner["organisation"]])
-            source = "choice"
+        proposed = by_slug(partner["organisation"]) if partner.get("organisation") else None
+        source = "choice"
         if proposed is None:
             proposed = db.session.scalar(sa.select(Organisation).where(
                 Organisation.key == name_key(partner["name"]),
@@ -167,25 +162,3 @@ def apply_choices(example: Example, choices: dict[int, int | None]) -> None:
     except ValueError as exc:
         raise workflow.TransitionError(str(exc)) from None
 
-
-def with_choices(partners: list[dict], choices: dict[int, int | None]) -> list[dict]:
-    """Return the partners of a record, each naming (by slug) the organisation the moderator
-    chose, created when new; a partner without a choice keeps the organisation it names, else
-    gets the one of its name and kind.
-
-    For a record about to be applied: the organisations are made first (a flush), before the
-    example changes, so the example's version moves once, with the record.
-    """
-    chosen = chosen_organisations(p.get("organisation") for p in partners)
-    result = []
-    for position, partner in enumerate(partners):
-        choice = choices.get(position, chosen.get(partner.get("organisation")))
-        organisation = db.session.get(Organisation, choice) if choice is not None else None
-        if organisation is None:
-            if position in choices and choices[position] is not None:
-                raise workflow.TransitionError(gettext(
-                    "Cette organisation n’existe plus (fusionnée entre-temps ?) : "
-                    "rechargez la page et choisissez-en une autre."))
-            organisation = find_or_create(partner["name"], partner["kind"])
-        result.append({**partner, "organisation": organisation.slug})
-    return result

@@ -1,4 +1,10 @@
-"""Organisations: one record per organisation, whatever the spelling each example gave it."""
+"""Organisations: one record per organisation, whatever the spelling each example gave it.
+
+A partner of an example refers to its organisation. Every entry path keeps that link:
+`set_partners` carries it over when an example's partners are rewritten, and
+`link_partners` gives one to each partner still without, which `workflow.transition` does
+whenever an example is (still) published, so no published partner is left without.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +13,14 @@ import unicodedata
 from collections.abc import Mapping
 
 import sqlalchemy as sa
+from slugify import slugify
 
 from .extensions import db
 from .i18n import gettext
-from .importing import unique_slug
-from .models import Organisation
+from .models import Example, Organisation, OrganisationRedirect
 
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
+SLUG_MAX = 80
 
 
 def name_key(name: str) -> str:
@@ -27,30 +34,83 @@ def name_key(name: str) -> str:
 
 
 def find(name: str, kind: str) -> Organisation | None:
-    """Return the organisation of that name (as compared) and kind, if there is one."""
-    return db.session.scalar(
-        sa.select(Organisation).where(Organisation.key == name_key(name), Organisation.kind == kind)
+    """Return the organisation of that name (as compared) and kind, if there is one.
+
+    A name merged into another organisation finds the one it was merged into.
+    """
+    key = name_key(name)
+    found = next((o for o in _created() if o.key == key and o.kind == kind), None)
+    found = found or db.session.scalar(
+        sa.select(Organisation).where(Organisation.key == key, Organisation.kind == kind)
     )
+    if found is None:
+        merged = db.session.scalars(
+            sa.select(OrganisationRedirect)
+            .join(Organisation, Organisation.id == OrganisationRedirect.organisation_id)
+            .where(Organisation.kind == kind)
+            .order_by(OrganisationRedirect.created_at.desc())
+        )
+        found = next((r.organisation for r in merged if name_key(r.name) == key), None)
+    return found
 
 
 def find_or_create(name: str, kind: str) -> Organisation:
     """Return the organisation of that name and kind, created when new (not committed)."""
     organisation = find(name, kind)
     if organisation is None:
-        slug_base = unique_slug(name, set()) if name_key(name) else "organisation"
+        base = slugify(name, max_length=SLUG_MAX, word_boundary=True) or "organisation"
+        pattern = base.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         taken = set(db.session.scalars(
-            sa.select(Organisation.slug).where(Organisation.slug.startswith(slug_base))
-        ))
-        organisation = Organisation(
-            name=name.strip(), key=name_key(name), kind=kind,
-            slug=unique_slug(slug_base, taken),
-        )
+            sa.select(Organisation.slug).where(Organisation.slug.like(pattern, escape="\\"))
+        )) | set(db.session.scalars(  # an old URL keeps leading to where it was merged
+            sa.select(OrganisationRedirect.slug)
+            .where(OrganisationRedirect.slug.like(pattern, escape="\\"))
+        )) | {o.slug for o in _created()}
+        slug, n = base, 2
+        while slug in taken:
+            slug, n = f"{base}-{n}", n + 1
+        organisation = Organisation(name=name.strip(), key=name_key(name), kind=kind, slug=slug)
         db.session.add(organisation)
-        db.session.flush()
+        if db.session.autoflush:  # else the caller writes once (an example's version bumps
+            db.session.flush()  # at each write); lookups meanwhile see it in `_created`
     return organisation
 
 
-def link_partners(example, choices: Mapping[int, int | None] | None = None) -> None:
+def _created() -> list[Organisation]:
+    """Return the organisations added to the session and not yet written."""
+    return [o for o in db.session.new if isinstance(o, Organisation)]
+
+
+def by_slug(slug: str) -> Organisation | None:
+    """Return the organisation of that slug, following the slug of one merged into another."""
+    found = db.session.scalar(sa.select(Organisation).where(Organisation.slug == slug))
+    if found is None:
+        redirect = db.session.get(OrganisationRedirect, slug)
+        found = redirect.organisation if redirect is not None else None
+    return found
+
+
+def set_partners(example: Example, partners: list[dict]) -> None:
+    """Replace the example's partners, each keeping its organisation.
+
+    That is the organisation the record names (`organisation`: its slug), else the one the
+    partner of the same name (as compared) and kind had. A renamed partner has none until
+    `link_partners` matches it again.
+    """
+    before = {
+        (name_key(p.name), p.kind): p.organisation
+        for p in example.partners
+        if p.organisation is not None
+    }
+    # Look everything up before changing anything: a query would flush half-made partners.
+    named = [by_slug(item["organisation"]) if item.get("organisation") else None
+             for item in partners]
+    example.set_partners(partners)
+    for partner, organisation in zip(example.partners, named, strict=True):
+        partner.organisation = organisation or before.get((name_key(partner.name), partner.kind))
+
+
+def link_partners(example: Example, choices: Mapping[int, int | None] | None = None) -> None:
     """Give every partner of the example its organisation (not committed).
 
     `choices` are a moderator's: partner position → organisation id, or None for the
@@ -59,14 +119,15 @@ def link_partners(example, choices: Mapping[int, int | None] | None = None) -> N
     Raise ValueError when a chosen organisation no longer exists (merged meanwhile).
     """
     choices = choices or {}
-    for partner in example.partners:
-        if partner.position in choices and choices[partner.position] is not None:
-            chosen = db.session.get(Organisation, choices[partner.position])
-            if chosen is None:
-                raise ValueError(gettext(
-                    "Cette organisation n’existe plus (fusionnée entre-temps ?) : "
-                    "rechargez la page et choisissez-en une autre."
-                ))
-            partner.organisation = chosen
-        elif partner.position in choices or partner.organisation is None:
-            partner.organisation = find_or_create(partner.name, partner.kind)
+    with db.session.no_autoflush:  # the example is written once, by the caller's commit
+        for partner in example.partners:
+            if partner.position in choices and choices[partner.position] is not None:
+                chosen = db.session.get(Organisation, choices[partner.position])
+                if chosen is None:
+                    raise ValueError(gettext(
+                        "Cette organisation n’existe plus (fusionnée entre-temps ?) : "
+                        "rechargez la page et choisissez-en une autre."
+                    ))
+                partner.organisation = chosen
+            elif partner.position in choices or partner.organisation is None:
+                partner.organisation = find_or_create(partner.name, partner.kind)

@@ -105,9 +105,8 @@ def decide(revision: Revision, action: str, actor: User, comment: str,
             raise workflow.TransitionError(gettext("Cette mise à jour n’attend plus de décision."))
         if action == "approve_update":
             before = public_record(example)
-            partners = organisation_matches.with_choices(revision.data.get("partners", []),
-                                                         dict(choices or {}))
-            apply_record(example, {**revision.data, "partners": partners})
+            apply_record(example, revision.data)
+            organisation_matches.apply_choices(example, dict(choices or {}))
             if any(c["name"] in TEXT_FIELDS for c in compare(before, public_record(example))):
                 example.revised_at = utcnow()
         elif action == "request_update_changes":

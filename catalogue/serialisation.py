@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import url_for
 
-from .models import Example, Report, Revision
+from .models import Example, Organisation, OrganisationRedirect, Report, Revision
 from .validation import BACKUP_TIMES, TEXT_FIELDS
 
 
@@ -31,6 +31,9 @@ def backup_record(example: Example, revisions: Iterable[Revision] = (),
     """Return everything about an example: public and private fields, state, journal, and
     its owner's proposed updates and visitors' reports."""
     record = public_record(example)
+    for item, partner in zip(record["partners"], example.partners, strict=True):
+        if partner.organisation is not None:
+            item["organisation"] = partner.organisation.slug
     record.update(
         slug=example.slug, state=example.state, created_at=exact_iso(example.created_at),
         updated_at=exact_iso(example.updated_at), published_at=exact_iso(example.published_at),
@@ -62,6 +65,26 @@ def backup_record(example: Example, revisions: Iterable[Revision] = (),
         ],
     )
     return record
+
+
+def organisation_record(organisation: Organisation) -> dict:
+    """Return an organisation as a backup carries it (`organisations`)."""
+    return {
+        "slug": organisation.slug, "name": organisation.name, "kind": organisation.kind,
+        "siren": organisation.siren, "siret": organisation.siret, "rna": organisation.rna,
+        "cog": organisation.cog, "website": organisation.website,
+        "commune": organisation.commune, "created_at": exact_iso(organisation.created_at),
+        "updated_at": exact_iso(organisation.updated_at),
+    }
+
+
+def redirect_record(redirect: OrganisationRedirect) -> dict:
+    """Return the slug of an organisation merged into another, as a backup carries it."""
+    return {
+        "slug": redirect.slug, "name": redirect.name, "organisation": redirect.organisation.slug,
+        "actor": redirect.actor.email if redirect.actor else None,
+        "created_at": exact_iso(redirect.created_at),
+    }
 
 
 def exact_iso(moment: datetime | None) -> str | None:

@@ -266,12 +266,8 @@ def clean_partners(value: Any) -> tuple[list[dict], list[Issue]]:
         if len(role) > PARTNER_ROLE_MAX:
             problems.append(Issue(f"partners.{i}.role",
                                   f"rôle de {len(role)} caractères, {PARTNER_ROLE_MAX} au plus"))
-        partner = {"name": name, "kind": kind, "role": role}
-        # The organisation chosen among the suggestions, by slug: a hint, never an error.
-        chosen = item.get("organisation")
-        if isinstance(chosen, str) and 0 < len(chosen.strip()) <= PARTNER_NAME_MAX + 20:
-            partner["organisation"] = chosen.strip()
-        partners.append(partner)
+        organisation = {"organisation": item["organisation"]} if "organisation" in item else {}
+        partners.append({"name": name, "kind": kind, "role": role, **organisation})  # its slug
     if not PARTNERS_MIN <= len(value) <= PARTNERS_MAX:
         problems.append(Issue("partners", f"entre {PARTNERS_MIN} et {PARTNERS_MAX} ({len(value)} donnés)"))
     return partners, problems

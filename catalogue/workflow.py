@@ -13,6 +13,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
 
+from . import organisations
 from .extensions import db
 from .i18n import N_
 from .models import Example, ModerationEvent, User, utcnow
@@ -141,6 +142,10 @@ def transition(
     if move.needs_comment and not comment:
         raise TransitionError(gettext("Un commentaire est nécessaire pour cette décision."))
     example.state = target
+    # Approved, restored, edited or updated: no published partner left without its organisation
+    # (an import links its partners once the example is in the session).
+    if target == "published" and action != "import":
+        organisations.link_partners(example)
     # Touch the row even when only partners or the journal change: the UPDATE bumps
     # `version`, so a second decision taken on the old version is refused.
     example.updated_at = utcnow()

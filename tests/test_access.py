@@ -57,6 +57,8 @@ ACCESS: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("selection.pdf", "GET"): ("/selection/{pub_id}-{pen_id}.pdf", PUBLIC),
     ("selection.example_pdf", "GET"): ("/exemples/{pen}.pdf", NOT_FOUND),
     ("static", "GET"): ("/static/favicon.svg", PUBLIC),
+    # Who sees which stored file: tests/test_media_serving.py.
+    ("media.file", "GET"): ("/medias/" + "0" * 64 + ".jpg", NOT_FOUND),
     ("healthz", "GET"): ("/healthz", PUBLIC),
     ("language", "GET"): ("/langue/en?next=/exemples/", {ANON: 303, MODO: 303, ADMIN: 303}),
     ("exports.csv", "GET"): ("/exemples.csv", PUBLIC),

@@ -239,11 +239,11 @@ def test_openapi_document_is_valid_openapi_3_1(client):
 
 
 def test_openapi_parameters_are_the_catalogue_filters(client):
-    from catalogue.search import FACETS
+    from catalogue.search import FILTERS
 
     document = client.get("/api/v1/openapi.json").get_json()
     names = {p["name"] for p in document["paths"]["/api/v1/examples"]["get"]["parameters"]}
-    assert names == {*FACETS, "q", "exact", "tri", "page", "per_page"}
+    assert names == {*FILTERS, "q", "exact", "tri", "page", "per_page"}
 
 
 def test_the_guide_page_describes_the_api_in_french(client):

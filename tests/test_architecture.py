@@ -115,7 +115,8 @@ def test_the_blueprints_are_the_audiences():
     assert BLUEPRINTS == sorted([
         "catalogue.alerts", "catalogue.api", "catalogue.auth", "catalogue.contact",
         "catalogue.contribute",
-        "catalogue.embed", "catalogue.exports", "catalogue.moderation", "catalogue.observatory",
+        "catalogue.embed", "catalogue.exports", "catalogue.media.serving", "catalogue.moderation",
+        "catalogue.observatory",
         "catalogue.public", "catalogue.reports", "catalogue.selection",
     ])
 

@@ -41,7 +41,7 @@ def test_export_during_writes_is_a_consistent_snapshot(app, runner, make_example
             path = tmp_path / f"backup-{exports}.json"
             result = runner.invoke(args=["export", str(path)])
             assert result.exit_code == 0, result.output
-            [record] = json.loads(path.read_text())
+            [record] = json.loads(path.read_text())["examples"]
             title_n = record["title"].removeprefix("Version ")
             partner_n = record["partners"][0]["name"].removeprefix("Partenaire ")
             assert title_n == partner_n or record["title"].startswith("Un potager")

@@ -188,7 +188,7 @@ def test_a_backup_keeps_owners_updates_and_visitors_reports(app, runner, make_ex
         before = snapshot_records()
     backup = tmp_path / "backup.json"
     assert runner.invoke(args=["export", str(backup)]).exit_code == 0
-    [saved] = json.loads(backup.read_text())
+    [saved] = json.loads(backup.read_text())["examples"]
     assert [r["state"] for r in saved["revisions"]] == ["pending"]
     assert [r["state"] for r in saved["reports"]] == ["open", "fixed"]
 

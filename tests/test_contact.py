@@ -100,7 +100,7 @@ def test_consent_travels_in_backups_not_in_open_data(app, runner, make_example, 
     example = make_example(accepts_messages=True, submitter_email="porteur@example.org")
     backup = tmp_path / "backup.json"
     assert runner.invoke(args=["export", str(backup)]).exit_code == 0
-    [saved] = json.loads(backup.read_text())
+    [saved] = json.loads(backup.read_text())["examples"]
     assert saved["accepts_messages"] is True
     other = make_app()
     assert other.test_cli_runner().invoke(args=["import", str(backup)]).exit_code == 0

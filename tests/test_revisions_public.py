@@ -168,7 +168,7 @@ def test_the_update_time_travels_in_backups(app, published, make_app, tmp_path):
     approved_update(app, link, results=NEW_RESULTS)
     backup = tmp_path / "backup.json"
     assert app.test_cli_runner().invoke(args=["export", str(backup)]).exit_code == 0
-    [saved] = json.loads(backup.read_text())
+    [saved] = json.loads(backup.read_text())["examples"]
     assert saved["revised_at"] and saved["results"] == NEW_RESULTS
     other = make_app()
     assert other.test_cli_runner().invoke(args=["import", str(backup)]).exit_code == 0

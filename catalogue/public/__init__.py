@@ -121,9 +121,10 @@ def chips(results: search.SearchResults) -> list[Link]:
     translations = i18n.translations()
     return [
         Link(gettext("%(facet)s : %(value)s", facet=search.FACET_LABELS[name],
-                     value=translations.ugettext(labels.get((name, value), value))),
+                     value=translations.ugettext(labels[name, value]) if (name, value) in labels
+                     else search.label_of(name, value)),  # an organisation's name
              url_with(toggle=(name, value)) + RESULTS_ANCHOR)
-        for name, values in results.request.filters.items() for value in values
+        for name, values in results.request.active_filters().items() for value in values
     ]
 
 
@@ -245,7 +246,7 @@ class _Links:
 
 def _understood(req: search.SearchRequest) -> dict[str, list[str]]:
     """Return the catalogue's parameters as the search understood them, by name."""
-    values = {name: list(req.filters.get(name, ())) for name in search.FACETS}
+    values = {name: list(req.filters.get(name, ())) for name in search.FILTERS}
     values.update(q=[req.q] if req.q else [], tri=[req.sort], page=[str(req.page)],
                   per_page=[str(req.per_page)], exact=["1"] if req.exact else [])
     return values

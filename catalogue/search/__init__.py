@@ -9,12 +9,13 @@ No Whoosh object leaves this package: callers get ids, counts and escaped snippe
   app; they never raise for what a visitor typed, and answer `degraded=True` (or empty lists)
   while the index is unavailable — searching again after the fault clears recovers.
 - `parse_args(args)` / `parse_args_strict(args)`: the query string of /exemples/ and the API
-  (q, the facet parameters of FACETS, tri, page, per_page, and exact=1 to search the words as
-  typed, without automatic spelling correction).
+  (q, the facet parameters of FACETS, `organisation` (slugs, see `organisations`), tri, page,
+  per_page, and exact=1 to search the words as typed, without automatic spelling correction).
 - Each host's index copy follows the database through the change feed (`feed`, `sync`): any ORM
   change to an example or its partners is applied to this host's copy right after the commit,
   and to other hosts' copies by their follower (`follow`). Bulk `sa.update()` / `sa.delete()`
-  emit no ORM events: call `record_changes(ids)` in the same transaction, or `rebuild()`.
+  emit no ORM events: call `record_changes(ids)` (or `record_organisation_changes(ids)` for
+  the examples of organisations) in the same transaction, or `rebuild()`.
 - Words are widened at query time through the thesaurus of the field (`thesaurus`,
   synonyms.txt; the instance folder's copy wins; `current_thesaurus()`), and only misspelt
   words are corrected (`lexicon`): results say which terms widened the search (`widened`) and
@@ -45,23 +46,23 @@ from .engine import (
     run_similar_text,
     run_term_counts,
 )
-from .facets import FACET_LABELS, FACETS, YEAR_RANGES, YEARS, label_of
+from .facets import FACET_LABELS, FACETS, FILTERS, YEAR_RANGES, YEARS, label_of
 from .likeness import resemblance
 from .request import BadParameter, SearchRequest, describe, parse_args, parse_args_strict
 from .results import FacetValue, Hit, PageOutOfRange, SearchResults, degraded
 from .schema import SCHEMA_VERSION
 from .store import IndexUnavailable, Store
-from .sync import CheckReport, record_changes
+from .sync import CheckReport, record_changes, record_organisation_changes
 
 log = logging.getLogger(__name__)
 
 __all__ = [
-    "FACETS", "FACET_LABELS", "SCHEMA_VERSION", "YEARS", "YEAR_RANGES", "BadParameter", "CheckReport",
-    "FacetValue", "Hit", "PageOutOfRange", "SearchRequest", "SearchResults", "all_ids",
-    "check", "current_thesaurus", "describe", "facet_counts", "init_app", "label_of", "parse_args",
-    "parse_args_strict",
-    "catch_up", "rebuild", "record_changes", "resemblance", "search", "similar",
-    "similar_to_text", "status", "term_counts", "version",
+    "FACETS", "FACET_LABELS", "FILTERS", "SCHEMA_VERSION", "YEARS", "YEAR_RANGES", "BadParameter",
+    "CheckReport", "FacetValue", "Hit", "PageOutOfRange", "SearchRequest", "SearchResults",
+    "all_ids", "check", "current_thesaurus", "describe", "facet_counts", "init_app", "label_of",
+    "parse_args", "parse_args_strict", "catch_up", "rebuild", "record_changes",
+    "record_organisation_changes", "resemblance", "search", "similar", "similar_to_text", "status",
+    "term_counts", "version",
 ]
 
 

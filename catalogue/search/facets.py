@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from .. import taxonomy
 from ..i18n import N_
 from ..taxonomy import Term, Vocabulary
+from .organisations import name_of
 
 # Start-year ranges, the only facet that is not a taxonomy of its own. (first, last) inclusive.
 YEAR_RANGES: dict[str, tuple[int | None, int | None]] = {
@@ -110,9 +111,17 @@ FACET_LABELS = {
     "echelle": _l("Échelle"),
     "annee": _l("Année de lancement"),
     "statut": _l("Statut"),
+    "organisation": _l("Organisation"),
 }
+
+# Every filter of a search: the facets, then the organisations (named by slug, not counted in
+# the sidebar: thousands of them), which combine with AND like partner kinds.
+FILTERS: tuple[str, ...] = (*FACETS, "organisation")
 
 
 def label_of(name: str, value: str) -> str:
-    """Return the French label of a filter value (the code when it has none)."""
+    """Return the French label of a filter value (the code when it has none), or the name of
+    the organisation a slug names."""
+    if name == "organisation":
+        return name_of(value)
     return FACETS[name].label(value) if name in FACETS else value

@@ -124,6 +124,12 @@ def _find(ctx: Context, req: SearchRequest, thesaurus: Thesaurus | None) -> Matc
     snap = ctx.snap
     filters = {}
     for name, codes in req.active_filters().items():
+        if name not in FACETS:  # the organisations, all of them partners
+            chosen = snap.live
+            for slug in codes:
+                chosen &= snap.keyword(ctx.leaves, name, slug)
+            filters[name] = chosen
+            continue
         values = [snap.facets[name].get(code, 0) for code in codes]
         chosen = values[0]
         for value in values[1:]:

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext
 
-from .facets import FACET_LABELS, FACETS, label_of
+from . import organisations
+from .facets import FACET_LABELS, FACETS, FILTERS, label_of
 
 Q_MAX = 200
 PER_PAGE_MAX = 100
@@ -23,7 +24,10 @@ _CONTROL = re.compile(
 
 @dataclass
 class SearchRequest:
-    """What to search: words, facet filters (OR inside a facet, AND across), sort and page."""
+    """What to search: words, filters (OR inside a facet, AND across), sort and page.
+
+    `filters["organisation"]` holds the slugs of organisations that must all be partners.
+    """
 
     q: str = ""
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -35,8 +39,8 @@ class SearchRequest:
     exact: bool = False
 
     def active_filters(self) -> dict[str, tuple[str, ...]]:
-        """Return the non-empty filters, in facet order."""
-        return {name: self.filters[name] for name in FACETS if self.filters.get(name)}
+        """Return the non-empty filters, in facet order, the organisations last."""
+        return {name: self.filters[name] for name in FILTERS if self.filters.get(name)}
 
 
 def describe(req: SearchRequest) -> list[tuple[str, str]]:
@@ -45,7 +49,8 @@ def describe(req: SearchRequest) -> list[tuple[str, str]]:
     for name, values in req.active_filters().items():
         found.append((
             str(FACET_LABELS.get(name, name)),
-            ", ".join(gettext(label_of(name, v)) for v in values),
+            ", ".join(label_of(name, v) if name == organisations.FIELD
+                      else gettext(label_of(name, v)) for v in values),
         ))
     return found
 
@@ -105,6 +110,9 @@ def _parse(args, problems: list[tuple[str, str]]) -> SearchRequest:
                 problems.append((name, facet.unknown(value)))
         if chosen:
             filters[name] = tuple(code for code in facet.codes if code in chosen)
+    chosen_organisations = _organisations(args, problems)
+    if chosen_organisations:
+        filters[organisations.FIELD] = chosen_organisations
 
     sort = "pertinence"
     raw_sort = clean(str(_get(args, "tri") or ""))
@@ -122,6 +130,22 @@ def _parse(args, problems: list[tuple[str, str]]) -> SearchRequest:
     exact = clean(str(_get(args, "exact") or "")) not in ("", "0")
     return SearchRequest(q=q, filters=filters, sort=sort, page=page, per_page=per_page,
                          exact=exact)
+
+
+def _organisations(args, problems: list[tuple[str, str]]) -> tuple[str, ...]:
+    """Return the slugs of the organisations asked for, a merged one replaced by the one kept."""
+    asked = [value for value in (clean(str(raw)) for raw in _getlist(args, organisations.FIELD))
+             if value]
+    found = organisations.resolve(asked)
+    chosen: dict[str, None] = {}
+    for slug in asked:
+        named = found.get(slug)
+        if named is None:
+            problems.append((organisations.FIELD, gettext(
+                "Filtre ignoré : organisation « %(value)s » inconnue.", value=_short(slug))))
+        else:
+            chosen.setdefault(named.slug)
+    return tuple(chosen)
 
 
 def _number(args, name: str, default: int, problems: list[tuple[str, str]]) -> int:

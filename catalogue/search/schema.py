@@ -13,10 +13,11 @@ from .facets import FACETS
 
 # Bump when the schema, the analysis or the content of documents changes: an index built for an
 # older version is rebuilt at start-up.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # The one place relevance weights live: title > summary > body; the context field holds partner
-# names, places and taxonomy labels.
+# names (as each example writes them, and as their organisations are named), places and
+# taxonomy labels.
 FIELD_WEIGHTS: dict[str, float] = {
     "title": 4.0,
     "summary": 2.0,
@@ -45,13 +46,22 @@ def make_schema() -> fields.Schema:
         pk=fields.COLUMN(columns.NumericColumn("q")),
         published=fields.COLUMN(columns.NumericColumn("q")),
         title_key=fields.COLUMN(columns.VarBytesColumn()),
+        # The slugs of the partners' organisations: the « Organisation » filter.
+        organisation=fields.KEYWORD(commas=True, lowercase=False, scorable=False),
         **facet_fields,
     )
 
 
 def document(example) -> dict:
-    """Build the index document of a published example (its partners loaded)."""
+    """Build the index document of a published example (its partners and their organisations
+    loaded)."""
     partners = list(example.partners)
+    organisations = {p.organisation.slug: p.organisation.name
+                     for p in partners if p.organisation is not None}
+    # An organisation's name, when no partner of the example is written that way.
+    names = [*(p.name for p in partners),
+             *(name for name in dict.fromkeys(organisations.values())
+               if name not in {p.name for p in partners})]
     places = [taxonomy.REGIONS.label(c) for c in example.regions]
     places += [taxonomy.DEPARTEMENTS.label(c) for c in example.departements]
     labels = [taxonomy.OBJECTIVES.label(c) for c in example.objectives]
@@ -68,14 +78,15 @@ def document(example) -> dict:
         "title": example.title,
         "summary": example.summary,
         "body": "\n".join([*long_texts, *(p.role for p in partners if p.role)]),
-        "context": "\n".join([*(p.name for p in partners), example.locality, *places, *labels]),
+        "context": "\n".join([*names, example.locality, *places, *labels]),
         "description": example.description[:DESCRIPTION_STORED_CHARS],
         # Short on purpose: each distinct word is a term written at every publish.
         "spell": "\n".join([example.title, example.summary, example.locality,
-                            *(p.name for p in partners), *places]),
+                            *names, *places]),
         "pk": example.id,
         "published": int(example.published_at.timestamp()) if example.published_at else 0,
         "title_key": sort_key(example.title).encode("utf-8"),
+        "organisation": ",".join(organisations),
     }
     for name, facet in FACETS.items():
         doc[name] = ",".join(facet.values(example))

@@ -260,6 +260,20 @@ class Snapshot:
         result = Scored(matched, scores, fields)
         return self._terms.put(text, result, cost=len(scores) + 1)
 
+    def keyword(self, leaves: Sequence, field: str, value: str) -> int:
+        """Return the live documents having a value in a keyword field outside FACETS (an
+        organisation's slug: too many values to read them all with the segment)."""
+        key = ("keyword", field, value)
+        found = self.clauses.get(key)
+        if found is not None:
+            return found
+        found = 0
+        for (data, offset), leaf in zip(self.parts, leaves, strict=True):
+            ids, _ = data.postings(leaf, field, value)
+            found |= bits.from_ids(ids) << offset
+        found &= self.live
+        return self.clauses.put(key, found, cost=1 + found.bit_count() // 64)
+
     def norms(self, leaves: Sequence, field: str) -> list[float]:
         """Return BM25's length normalisation of a field for every docnum (K1 folded in)."""
         found = self._norms.get(field)

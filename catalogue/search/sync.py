@@ -1,7 +1,8 @@
 """Keep this host's index copy in step with the database, through the change feed (`feed`).
 
 - `after_flush` collects the examples whose index document may change (examples new, edited or
-  deleted, examples whose partners changed) and INSERTs one `index_change` row for each, on the
+  deleted, examples whose partners changed, examples of an organisation renamed or given another
+  slug) and INSERTs one `index_change` row for each, on the
   flushing connection: the change is in the feed exactly when the data change is committed.
 - `after_commit` catches this host's copy up at once; `after_rollback` forgets the collection
   (the rows rolled back with everything else). Other hosts catch up when told (`follow`).
@@ -30,8 +31,8 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session, selectinload
 
 from ..extensions import db
-from ..models import Example, Partner, utcnow
-from . import feed
+from ..models import Example, Organisation, Partner, utcnow
+from . import feed, organisations
 from .internals import release
 from .schema import document
 from .store import IndexUnavailable, Store, WriterBusy
@@ -101,9 +102,12 @@ def _changed_examples(session: Session) -> set[int]:
             ids.add(obj.id)
         elif isinstance(obj, Partner):
             owners.add(obj.example_id)
+    renamed: set[int] = set()  # organisations whose name or slug the documents hold
     for obj in session.dirty:
         if isinstance(obj, Example) and _was_or_is_published(obj):
             ids.add(obj.id)
+        elif isinstance(obj, Organisation) and _renamed(obj):
+            renamed.add(obj.id)
         elif isinstance(obj, Partner):
             owners.update((*sa.inspect(obj).attrs.example_id.history.deleted, obj.example_id))
     for obj in session.deleted:
@@ -112,6 +116,8 @@ def _changed_examples(session: Session) -> set[int]:
         elif isinstance(obj, Partner):
             history = sa.inspect(obj).attrs.example_id.history
             owners.update((*history.deleted, *history.unchanged, obj.example_id))
+    if renamed:
+        owners.update(organisations.example_ids(renamed, session.connection()))
     mapper = sa.inspect(Example)
     # Examples inserted by this flush are not in the identity map yet: find them in session.new.
     inserted = {obj.id: obj for obj in session.new if isinstance(obj, Example)}
@@ -122,6 +128,18 @@ def _changed_examples(session: Session) -> set[int]:
         if owner is None or owner in session.deleted or _was_or_is_published(owner):
             ids.add(example_id)
     return {i for i in ids if i is not None}
+
+
+def _renamed(organisation: Organisation) -> bool:
+    state = sa.inspect(organisation)
+    return any(state.attrs[name].history.has_changes() for name in ("name", "slug"))
+
+
+def record_organisation_changes(organisation_ids: Iterable[int]) -> None:
+    """Record in the feed that the examples of these organisations must be refreshed, in the
+    caller's transaction: after bulk statements (`sa.update(Partner)` moving partners from one
+    organisation to another, `sa.update(Organisation)`), which emit no ORM events."""
+    record_changes(organisations.example_ids(organisation_ids))
 
 
 def _was_or_is_published(example: Example) -> bool:
@@ -233,7 +251,7 @@ def _load(conn, example_ids: list[int]) -> Iterator[Example]:
             yield from session.scalars(
                 sa.select(Example)
                 .where(Example.id.in_(chunk), Example.state == "published")
-                .options(selectinload(Example.partners))
+                .options(selectinload(Example.partners).selectinload(Partner.organisation))
             )
 
 
