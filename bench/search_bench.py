@@ -4,7 +4,8 @@ Run with `make bench` (BENCH_N examples, default 10000; 1000 is always measured 
 is synthetic but French: sentences of the demo examples recombined, with generated place and
 organisation names for a realistic long tail of rare words; the same seed gives the same corpus.
 Each size gets its own temporary instance folder (database and index), removed afterwards.
-Also times the PDF dossier of a 20-example selection. Prints tables; asserts nothing.
+Also times the PDF dossier of a 20-example selection and the organisations' pages (25,000
+organisations, `organisation_bench.py`). Prints tables; asserts nothing.
 
 First, relevance: the judged set of tests/relevance_set.py (the field's vocabulary: sigles both
 ways, synonyms, paraphrases, correct words no example contains, typos), searched by the
@@ -29,6 +30,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from organisation_bench import link_organisations, measure_organisation_pages  # noqa: E402
 
 DEMO = ROOT / "catalogue" / "demo" / "examples.json"
 SEED = 20261126
@@ -74,6 +77,7 @@ def bench_size(n: int) -> dict:
             rng = random.Random(SEED)
             t = time.perf_counter()
             populate(db, corpus(rng, n + PUBLISHES), published=n)
+            link_organisations(db, random.Random(SEED + 5))
             row["populate_s"] = time.perf_counter() - t
             t = time.perf_counter()
             row["documents"] = search.rebuild()
@@ -90,6 +94,7 @@ def bench_size(n: int) -> dict:
         row["observatory"] = measure_http(app, query_mix(random.Random(SEED + 3), QUERIES + WARMUP),
                                           "/observatoire/")
         row["dossier"] = measure_dossier(app)
+        row["organisations"] = measure_organisation_pages(app, random.Random(SEED + 6), QUERIES, WARMUP)
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
@@ -423,6 +428,17 @@ def print_table(rows: list[dict]) -> None:
         obs = r["observatory"]
         figure = f"{pct(obs, 50):.1f} / {pct(obs, 95):.1f}" if isinstance(obs, list) else obs
         print(f"| {r['n']:,} | {figure} |")
+    print("\n| examples | organisations list p50/p95 (ms; target ≤ 50) | CPU p50/p95 "
+          "| organisation page p50/p95 (ms; target ≤ 50) | CPU p50/p95 "
+          "| list's first request, reading the directory (ms) |")
+    print("|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        o = r["organisations"]
+        print(f"| {r['n']:,} | " + " | ".join(
+            f"{pct(o[k], 50):.1f} / {pct(o[k], 95):.1f}" for k in ("list", "list_cpu", "page",
+                                                                   "page_cpu"))
+              + f" | {o['first_list_s'] * 1000:.0f}"
+              f"{' (' + str(o['errors']) + ' errors)' if o['errors'] else ''} |")
     print(f"\n| examples | PDF dossier of {DOSSIER_SIZE} examples: wall best / worst of 3 "
           "(s; target ≤ 5) | CPU best / worst (s) |")
     print("|---:|---:|---:|")

@@ -69,6 +69,7 @@ AUDITED_PAGES: dict[str, str] = {
     "catalogue-filtres": N_("Catalogue, avec une recherche et des filtres"),
     "catalogue-region": N_("Catalogue d’une région, avec la carte de ses départements"),
     "exemple": N_("Page d’un exemple"),
+    "exemple-illustre": N_("Page d’un exemple avec photos et documents"),
     "proposer-erreurs": N_("Formulaire de proposition, avec ses messages d’erreur"),
     "merci": N_("Confirmation d’envoi d’une proposition"),
     "suivi-en-attente": N_("Suivi d’une proposition en attente"),

@@ -17,16 +17,20 @@ from flask.cli import FlaskGroup, with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy.orm import selectinload
 
+from . import demo
 from .alerts import send_alerts_command
 from .extensions import db
 from .forms import PASSWORD_MAX, PASSWORD_MIN
 from .importing import (
     ImportRefused,
+    Problem,
     add_examples,
     read_file,
     read_records,
     validate_all,
 )
+from .media.commands import COMMANDS as media_commands
+from .media_backup import clean_media, files_dir, media_records, restore_media
 from .models import (
     Example,
     ModerationEvent,
@@ -67,9 +71,10 @@ def load_demo_command(if_empty: bool) -> None:
     cleaned = validate_all(records)
     titles = set(db.session.scalars(sa.select(Example.title)))
     fresh = [(pos, data) for pos, data in cleaned if data["title"] not in titles]
-    add_examples(fresh)
+    files = demo.add_pictures(add_examples(fresh))
     db.session.commit()
-    click.echo(f"Démo : {len(fresh)} exemple(s) ajouté(s), {len(cleaned) - len(fresh)} déjà présent(s).")
+    click.echo(f"Démo : {len(fresh)} exemple(s) ajouté(s), {len(cleaned) - len(fresh)} déjà présent(s), "
+               f"{files} illustration(s) et document(s).")
 
 
 @click.command("import")
@@ -88,6 +93,9 @@ def import_command(file: Path, state: str | None, dry_run: bool) -> None:
         records, organisation_rows = read_file(file)
         cleaned = validate_all(records)
         organisations = validate_organisations(organisation_rows, cleaned)
+        media, media_problems = clean_media(organisation_rows.get("media"), files_dir(file))
+        if media_problems:
+            raise ImportRefused([Problem(0, issue) for issue in media_problems])
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     except ImportRefused as refused:
@@ -107,10 +115,13 @@ def import_command(file: Path, state: str | None, dry_run: bool) -> None:
                    "Rien n’a été écrit.")
         return
     restored = restore_organisations(organisations)
-    add_examples(fresh, state=state)
+    examples = add_examples(fresh, state=state)
+    files = restore_media(media, {data.get("slug"): example for (_, data), example
+                                  in zip(fresh, examples, strict=True)})
     db.session.commit()
     click.echo(f"{len(fresh)} exemple(s) importé(s).{skipped}"
-               + (f" {restored} organisation(s) restaurée(s)." if restored else ""))
+               + (f" {restored} organisation(s) restaurée(s)." if restored else "")
+               + (f" {files} image(s) et document(s) restauré(s)." if files else ""))
 
 
 def _skip_duplicates(cleaned: list[tuple[int, dict]]) -> tuple[list, list[tuple[int, Example]]]:
@@ -144,11 +155,11 @@ def _skip_duplicates(cleaned: list[tuple[int, dict]]) -> tuple[list, list[tuple[
     return fresh, duplicates
 
 
-def snapshot_records() -> dict:
+def snapshot_records(files: Path | None = None) -> dict:
     """Return the whole catalogue as a backup, read in one read transaction.
 
-    That is the organisations, the slugs of those merged into others, and every example as
-    a backup record.
+    That is the organisations, the slugs of those merged into others, every example as a
+    backup record, and the pictures and documents (their files written into `files`).
 
     PostgreSQL gets REPEATABLE READ; SQLite gets an explicit BEGIN (its Python driver would
     otherwise run each SELECT on its own), so writes committed meanwhile are not half seen.
@@ -181,6 +192,7 @@ def snapshot_records() -> dict:
                 .options(selectinload(OrganisationRedirect.organisation),
                          selectinload(OrganisationRedirect.actor)))],
             "examples": [backup_record(e, revisions[e.id], reports[e.id]) for e in examples],
+            "media": media_records(files),
         }
     finally:
         db.session.rollback()
@@ -192,7 +204,7 @@ def snapshot_records() -> dict:
 def export_command(file: Path) -> None:
     """Write the catalogue (organisations; examples with private fields, journal, updates,
     reports) as JSON `import` reads back."""
-    backup = snapshot_records()
+    backup = snapshot_records(files_dir(file))
     file.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=file.parent, delete=False) as tmp:
         json.dump(backup, tmp, ensure_ascii=False, indent=1)
@@ -247,10 +259,10 @@ def send_reminders_command() -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Register every command of the site: those above, the search's and the alerts'."""
+    """Register every command of the site: those above, the search's, the alerts' and the media's."""
     for command in (init_db_command, load_demo_command, import_command, export_command,
                     create_user_command, *search_commands, send_alerts_command,
-                    send_reminders_command):
+                    send_reminders_command, *media_commands):
         app.cli.add_command(command)
 
 

@@ -16,6 +16,9 @@ LOG_LEVEL = "INFO"
 
 PER_PAGE = 20
 MAX_CONTENT_LENGTH = 512 * 1024
+# The forms that take photos and documents (views marked `views.takes_files`): five photos
+# and three documents of 10 MB each, and the text.
+UPLOAD_MAX_CONTENT_LENGTH = 82 * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -14,7 +14,7 @@ from xml.etree import ElementTree as ET
 import sqlalchemy as sa
 from flask import Blueprint, Response, request, url_for
 
-from . import search, spreadsheet, taxonomy
+from . import pictures, search, spreadsheet, taxonomy
 from .csvformat import EXPORT_COLUMNS, write_csv
 from .extensions import db
 from .models import Example, utcnow
@@ -191,11 +191,7 @@ def example_jsonld(example: Example) -> dict[str, Any]:
         "inLanguage": "fr",
         "keywords": keywords,
         "spatialCoverage": places,
-        "contributor": [
-            {"@type": "Organization", "name": p.name,
-             "description": taxonomy.PARTNER_KINDS.label(p.kind)}
-            for p in example.partners
-        ],
+        "contributor": [_partner_jsonld(p) for p in example.partners],
         "isPartOf": {"@type": "WebSite", "name": "Catalogue des alliances",
                      "url": url_for("public.home", _external=True)},
     }
@@ -207,4 +203,62 @@ def example_jsonld(example: Example) -> dict[str, Any]:
         data["temporalCoverage"] = f"{example.start_year or '..'}/{example.end_year or '..'}"
     if example.website:
         data["sameAs"] = example.website
+    cover = pictures.og_image(example.id)
+    if cover:
+        data["image"] = {"@type": "ImageObject", "url": cover["url"], "width": cover["width"],
+                         "height": cover["height"], "caption": cover["alt"]}
+    return data
+
+
+def _partner_jsonld(partner) -> dict[str, Any]:
+    """A partner as the contributor of an example: the organisation, named as the example
+    names it, identified by its page on the site once it is known."""
+    data = {"@type": "Organization", "name": partner.name,
+            "description": taxonomy.PARTNER_KINDS.label(partner.kind)}
+    if partner.organisation is not None:
+        data["@id"] = data["url"] = url_for("public.organisation", slug=partner.organisation.slug,
+                                            _external=True)
+    return data
+
+
+# schema.org's types for the kinds that have one; the others are plain organisations.
+ORGANISATION_TYPES = {"association": "NGO", "entreprise": "Corporation",
+                      "collectivite": "GovernmentOrganization", "public": "GovernmentOrganization",
+                      "enseignement-recherche": "EducationalOrganization"}
+# ISO 6523 identifier schemes: 0002 is the SIRENE register (SIREN), 0009 its establishments (SIRET).
+ISO_6523 = {"siren": "0002", "siret": "0009"}
+
+
+@bp.app_template_global()
+def organisation_jsonld(organisation, examples, logo: dict | None = None) -> dict[str, Any]:
+    """Return the schema.org description of an organisation, for a JSON-LD script in its page:
+    its identifiers, official website (`sameAs`) and the published examples it is part of."""
+    page = url_for("public.organisation", slug=organisation.slug, _external=True)
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": ORGANISATION_TYPES.get(organisation.kind, "Organization"),
+        "@id": page,
+        "url": page,
+        "name": organisation.name,
+        "description": taxonomy.PARTNER_KINDS.label(organisation.kind),
+        "subjectOf": [{"@type": "CreativeWork", "name": e.title,
+                       "url": url_for("public.example", slug=e.slug, _external=True)}
+                      for e in examples],
+    }
+    identifiers = [(name, getattr(organisation, name)) for name in ("siren", "siret", "rna", "cog")]
+    identifiers = [(name, value) for name, value in identifiers if value]
+    if identifiers:
+        data["identifier"] = [{"@type": "PropertyValue", "propertyID": name.upper(), "value": value}
+                              for name, value in identifiers]
+    for name, value in identifiers:
+        if name in ISO_6523:
+            data["iso6523Code"] = f"{ISO_6523[name]}:{value}"
+            break
+    if organisation.website:
+        data["sameAs"] = organisation.website
+    if logo:
+        data["logo"] = logo["src"]
+    if organisation.commune:
+        data["address"] = {"@type": "PostalAddress", "addressLocality": organisation.commune,
+                           "addressCountry": "FR"}
     return data

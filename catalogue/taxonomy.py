@@ -341,6 +341,16 @@ REVISION_STATES = Vocabulary("revision_states", [
 ])
 
 
+# Under which terms a photo may be shown and reused (« avec autorisation »: the person who sent
+# it has the right to let the catalogue show it, nothing more).
+LICENCES = Vocabulary("licences", [
+    Term("autorisation", N_("Tous droits réservés, avec autorisation")),
+    Term("cc-by", "CC BY"),
+    Term("cc-by-sa", "CC BY-SA"),
+    Term("cc0", "CC0"),
+])
+
+
 def region_of(departement: str) -> str:
     """Return the région code of a département code; KeyError if unknown."""
     return DEPARTEMENTS[departement].parent

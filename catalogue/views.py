@@ -17,7 +17,7 @@ from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from . import i18n, reminders, search, taxonomy
+from . import i18n, media, pictures, reminders, search, taxonomy
 from .extensions import db, limiter
 from .i18n import N_
 from .models import Example
@@ -36,7 +36,8 @@ ERRORS = {
     405: (N_("Méthode non autorisée"),
           N_("Cette adresse ne s’utilise pas de cette façon.")),
     413: (N_("Envoi trop volumineux"),
-          N_("Ce que vous avez envoyé dépasse la taille autorisée. Raccourcissez les textes "
+          N_("Ce que vous avez envoyé dépasse la taille autorisée. Raccourcissez les textes, "
+             "envoyez moins de fichiers ou des fichiers plus légers (10 Mo au plus chacun), "
              "et réessayez.")),
     429: (N_("Trop de demandes"),
           N_("Vous avez fait trop de demandes en peu de temps. Patientez un moment avant de "
@@ -124,13 +125,18 @@ def init_app(app: Flask) -> None:
         n = int(app.config["PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     app.url_map.converters["int"] = RowIdConverter  # before any rule is added
+    app.request_class = Request
 
     app.jinja_env.globals.update(
         taxonomy=taxonomy, page_window=page_window, stale_since=stale_since,
         information_date=reminders.information_date,
+        card_covers=pictures.card_covers, example_media=pictures.example_media,
+        og_image=pictures.og_image, organisation_logo=pictures.logo,
+        media_sources=media.sources, media_file_url=media.file_url,
     )
     app.jinja_env.filters.update(
-        rich=rich_text, label=term_label, long_date=long_date, period=period, month_year=month_year
+        rich=rich_text, label=term_label, long_date=long_date, period=period, month_year=month_year,
+        file_size=pictures.file_size,
     )
     app.add_url_rule("/healthz", "healthz", healthz)
     app.add_url_rule("/langue/<code>", "language", switch_language)
@@ -195,10 +201,43 @@ def rate_limits_status() -> dict:
     return {"storage": storage, "shared": storage != "memory" and ok, "ok": ok, "enabled": True}
 
 
+def takes_files(view):
+    """Let a view receive files, up to UPLOAD_MAX_CONTENT_LENGTH a request.
+
+    Every other view keeps MAX_CONTENT_LENGTH and answers 400 to a file.
+    """
+    view.takes_files = True
+    return view
+
+
+class Request(Flask.request_class):
+    """A request whose size limit is raised for the views that take files, and for them only.
+
+    Read from the matched view, so the limit holds before anything (the CSRF check included)
+    reads the body.
+    """
+
+    @property
+    def max_content_length(self) -> int | None:
+        if self._max_content_length is None and self._takes_files():
+            return current_app.config["UPLOAD_MAX_CONTENT_LENGTH"]
+        return super().max_content_length
+
+    @max_content_length.setter
+    def max_content_length(self, value: int | None) -> None:
+        self._max_content_length = value
+
+    def _takes_files(self) -> bool:
+        if self.url_rule is None or self.mimetype != "multipart/form-data" or not current_app:
+            return False
+        view = current_app.view_functions.get(self.url_rule.endpoint)
+        return bool(getattr(view, "takes_files", False))
+
+
 def _refuse_files() -> None:
-    """Answer 400 to a file sent in a form: no form of the site takes one, and every field
-    expects text (`curl -F 'title=@file'` must not reach a validator as a file object)."""
-    if request.mimetype == "multipart/form-data" and request.files:
+    """Answer 400 to a file sent to a view that takes none: there every field expects text
+    (`curl -F 'title=@file'` must not reach a validator as a file object)."""
+    if request.mimetype == "multipart/form-data" and not request._takes_files() and request.files:
         abort(400)
 
 

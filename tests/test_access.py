@@ -26,7 +26,8 @@ BAD_REQUEST = {ANON: 400, MODO: 400, ADMIN: 400}
 # (endpoint, method) -> (URL template, expected status per role). {pub}/{pen}: a published and
 # a pending example's slug; {pub_id}/{pen_id}: their ids; {user_id}: another user; {rev_id}: an
 # owner's update of the published example, waiting for a decision; {report_id}: a report on the
-# published example; {org_id}: an organisation.
+# published example; {org_id}: an organisation; {org}: the slug of one partner in the published
+# example.
 ACCESS: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("public.home", "GET"): ("/", PUBLIC),
     ("public.catalogue", "GET"): ("/exemples/?q=jardin&region=53", PUBLIC),
@@ -39,6 +40,8 @@ ACCESS: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("public.legal_notice", "GET"): ("/mentions-legales", PUBLIC),
     ("public.accessibility", "GET"): ("/accessibilite", PUBLIC),
     ("public.sitemap", "GET"): ("/plan-du-site", PUBLIC),
+    ("public.organisations", "GET"): ("/organisations/?q=rennes&type=collectivite&region=53", PUBLIC),
+    ("public.organisation", "GET"): ("/organisations/{org}", PUBLIC),
     ("observatory.index", "GET"): ("/observatoire/?objectif=innover", PUBLIC),
     ("observatory.chart_csv", "GET"): ("/observatoire/alliances.csv?region=53", PUBLIC),
     ("embed.builder", "GET"): ("/integrer/?q=jardin&region=53&nombre=3", PUBLIC),
@@ -90,6 +93,7 @@ ACCESS: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("contribute.submit", "GET"): ("/proposer", PUBLIC),
     ("contribute.submit", "POST"): ("/proposer", PUBLIC),  # re-shows the form with errors
     ("contribute.thanks", "GET"): ("/proposer/merci", PUBLIC),
+    ("contribute.staged_file", "GET"): ("/proposer/fichier/faux-jeton", NOT_FOUND),
     ("contribute.follow", "GET"): ("/proposer/suivi/faux-jeton", NOT_FOUND),
     ("contribute.follow", "POST"): ("/proposer/suivi/faux-jeton", NOT_FOUND),
     ("contribute.forget", "POST"): ("/proposer/suivi/faux-jeton/oubli", NOT_FOUND),
@@ -164,11 +168,14 @@ def world(app, make_example, make_user, record):
         db.session.add(revision)
         report = reporting.file(db.session.get(Example, published.id), "Le lien est mort.")
         organisation = find_or_create("Maison des associations", "association")
+        for partner in db.session.get(Example, published.id).partners:
+            partner.organisation = find_or_create(partner.name, partner.kind)
+        org = partner.organisation.slug
         db.session.commit()
         revision_id, report_id, organisation_id = revision.id, report.id, organisation.id
     return {"pub": published.slug, "pen": pending.slug, "pub_id": published.id,
             "pen_id": pending.id, "user_id": other.id, "rev_id": revision_id,
-            "report_id": report_id, "org_id": organisation_id}
+            "report_id": report_id, "org_id": organisation_id, "org": org}
 
 
 @pytest.mark.parametrize("role", [ANON, MODO, ADMIN])

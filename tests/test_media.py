@@ -251,3 +251,12 @@ def test_a_grey_16_bits_picture_keeps_its_shades(ctx):
     image = opened(stored.files[-1].data)
     dark, light = image.getpixel((300, 5)), image.getpixel((300, 395))
     assert dark[0] < 40 and light[0] > 215, (dark, light)
+
+
+def test_sizes_in_messages_are_written_in_the_readers_language(app):
+    too_big = b"\xff\xd8" + b"\0" * int(10.44 * 1024 * 1024)
+    for language, expected in (("fr", "10,4 Mo"), ("en", "10.4 MB")):
+        with app.test_request_context(headers={"Accept-Language": language}):
+            with pytest.raises(media.MediaError) as refused:
+                media.store_image(too_big, "photo")
+            assert expected in str(refused.value), str(refused.value)

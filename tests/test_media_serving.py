@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -55,6 +56,8 @@ def test_a_published_examples_file_is_served_for_ever(app, client, published):
         assert "img-src 'self'" in response.headers["Content-Security-Policy"]
         again = get(client, url, headers={"If-None-Match": f'"{sha256}"'})
         assert again.status_code == 304 and again.data == b""
+        assert again.headers["ETag"] == f'"{sha256}"'
+        assert again.headers["Cache-Control"] == PUBLIC_CACHE
 
 
 def test_a_document_is_served_as_an_attachment(app, client, published):
@@ -74,10 +77,12 @@ def test_unpublished_examples_files_are_404_for_the_public_and_seen_by_moderator
         db.session.execute(sa.update(Example).where(Example.id == example.id).values(state=state))
         db.session.commit()
     files = attach(app, example_id=example.id)
-    for url, _, _ in files:
+    for url, sha256, _ in files:
         response = get(client, url)
         assert response.status_code == 404, url
         assert response.headers["Cache-Control"] == "no-store"
+        # Knowing the hash opens nothing either.
+        assert get(client, url, headers={"If-None-Match": f'"{sha256}"'}).status_code == 404
     make_user()
     auth.login()
     for url, _, data in files:
@@ -178,3 +183,36 @@ def test_an_unwritable_cache_still_serves_the_file(app, client, published, tmp_p
     [(url, _, data), *_] = attach(app, example_id=published.id)
     response = get(client, url)
     assert (response.status_code, response.data) == (200, data)
+
+
+def test_a_public_file_carries_no_cookie_even_for_a_moderator(app, client, published, make_user,
+                                                              auth):
+    make_user()
+    auth.login()
+    for url, _, data in attach(app, example_id=published.id):
+        response = get(client, url)
+        assert (response.status_code, response.data) == (200, data)
+        assert response.headers["Cache-Control"] == PUBLIC_CACHE
+        assert "Set-Cookie" not in response.headers
+
+
+def test_pruning_the_cache_deletes_copies_of_files_gone_and_stale_temporary_files(
+        app, client, published, runner):
+    files = attach(app, example_id=published.id)
+    for url, _, _ in files:
+        get(client, url)
+    folder = Path(app.instance_path) / "media-cache"
+    [(_, gone_sha256, _), *kept] = files
+    with app.app_context():
+        db.session.execute(sa.delete(MediaFile).where(MediaFile.sha256 == gone_sha256))
+        db.session.commit()
+    stale = folder / gone_sha256[:2] / ".part-crashed"
+    stale.write_bytes(b"half")
+    os.utime(stale, (0, 0))
+    fresh = folder / gone_sha256[:2] / ".part-being-written"
+    fresh.write_bytes(b"half")
+    result = runner.invoke(args=["prune-media-cache"])
+    assert result.exit_code == 0, result.output
+    assert f"2 file(s) deleted, {len(kept) + 1} kept" in result.output
+    left = {p.name for p in folder.rglob("*") if p.is_file()}
+    assert left == {url.rsplit("/", 1)[1] for url, _, _ in kept} | {fresh.name}

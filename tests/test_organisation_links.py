@@ -209,3 +209,16 @@ def test_new_organisations_of_one_approval_are_not_duplicated(app, make_example,
         assert example.version == version + 1  # the example is written once
         slugs = [p.organisation.slug for p in example.partners]
     assert slugs == ["emmaus", "emmaus", "emmaus-2"]
+
+
+def test_the_demo_has_organisations_that_recur(app, demo):
+    with app.app_context():
+        counts = dict(db.session.execute(
+            sa.select(Organisation.name, sa.func.count(sa.distinct(Partner.example_id)))
+            .join(Partner).group_by(Organisation.id)
+        ).all())
+    assert counts["France Travail"] == 4
+    assert counts["Fondation Crédit des Territoires"] == 4
+    assert counts["Région Grand Est"] == 3 and counts["Région Pays de la Loire"] == 3
+    assert counts["Union nationale des CCAS"] == 3
+    assert unlinked_published_partners(app) == 0

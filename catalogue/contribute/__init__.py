@@ -7,8 +7,10 @@ import secrets
 
 import sqlalchemy as sa
 from flask import (
+    abort,
     current_app,
     flash,
+    g,
     make_response,
     redirect,
     render_template,
@@ -19,11 +21,13 @@ from flask import (
 from flask_babel import gettext, ngettext
 from sqlalchemy.exc import IntegrityError
 
-from .. import i18n, mail, revisions, validation, workflow
+from .. import attachments, i18n, mail, revisions, validation, workflow
 from ..extensions import csrf, db, limiter
 from ..forms import SubmissionForm
+from ..forms.common import clear_errors
 from ..importing import apply_record, unique_slug
 from ..models import Example, ModerationEvent, hash_token, utcnow
+from ..views import takes_files
 from . import owners, yearly
 from .blueprint import bp, by_token, form_page, no_store, read_posted, refused_as_spam
 
@@ -36,8 +40,24 @@ def _submit_limit() -> str:
 
 
 def _counts(response) -> bool:
-    # Accepted submissions and trapped robots count; a form sent back for corrections does not.
-    return response.status_code in (302, 303, 400)
+    # Accepted submissions and trapped robots count; a form sent back for corrections does not,
+    # unless it stored files (each try could otherwise keep 80 MB for a day).
+    return response.status_code in (302, 303, 400) or bool(g.get("files_staged"))
+
+
+def read_with_files(form: SubmissionForm) -> tuple[dict | None, bool]:
+    """Read a posted submission and its files: (the cleaned record or None, files accepted).
+
+    Files accepted are kept (staged) even when another field is wrong: they are not sent again.
+    """
+    attachments.kept(form)
+    valid = form.validate_on_submit()
+    if form.csrf_expired:  # nothing of an unchecked request is stored
+        return None, False
+    if form.add_partner.data:  # a row added is not a try: no message yet
+        clear_errors(form)
+    files_ok, g.files_staged = attachments.stage(form)
+    return (form.cleaned() if valid else None), files_ok
 
 
 def new_slug(title: str) -> str:
@@ -65,20 +85,21 @@ def notify_moderators(example: Example, resubmitted: bool) -> None:
 # The global CSRF check would answer a bare 400 page and lose what was typed: the form's own
 # csrf_token field refuses the POST instead, and the page is shown again, filled in.
 @bp.route("/proposer", methods=["GET", "POST"])
+@takes_files
 @csrf.exempt
 @limiter.limit(_submit_limit, methods=["POST"], deduct_when=_counts)
 def submit():
     form = SubmissionForm()
     if request.method == "GET":
         form.once.data = secrets.token_urlsafe(24)
-    if request.method == "POST":
-        if form.is_spam:
-            return refused_as_spam()
-        if form.add_partner.data:
-            form.add_partner_row()
-            return form_page("contribute/submit.html", form, added=True)
-    data = form.cleaned() if form.validate_on_submit() else None
-    if data is None:
+        return form_page("contribute/submit.html", form)
+    if form.is_spam:
+        return refused_as_spam()
+    data, files_ok = read_with_files(form)
+    if form.add_partner.data:
+        form.add_partner_row()
+        return form_page("contribute/submit.html", form, added=True)
+    if data is None or not files_ok:
         return form_page("contribute/submit.html", form)
 
     key = hash_token(form.once.data) if form.once.data else None
@@ -98,6 +119,8 @@ def submit():
             token = example.new_follow_token()
             workflow.transition(example, "submit")
             db.session.add(example)
+        db.session.flush()
+        attachments.attach(form, example.id)
         try:
             db.session.commit()
             break
@@ -275,3 +298,15 @@ def forget(token: str):
     session.pop("follow_token", None)
     # The link now explains what happened.
     return redirect(url_for("contribute.follow", token=token))
+
+
+@bp.get("/proposer/fichier/<token>")
+def staged_file(token: str):
+    """Show the thumbnail of a photo received with a form not yet sent (the token says which)."""
+    item = attachments.staged_media(token)
+    thumbnail = attachments.thumbnail(item) if item is not None else None
+    if thumbnail is None:
+        abort(404)
+    response = make_response(thumbnail.data)
+    response.headers["Content-Type"] = thumbnail.mime
+    return no_store(response)

@@ -165,6 +165,19 @@ def plain_errors(form) -> None:
             field.errors[:] = [str(e) if isinstance(e, LazyString) else e for e in field.errors]
 
 
+def clear_errors(form) -> None:
+    """Forget the messages of a validated form, sub-forms and rows included."""
+    for field in form:
+        if field.type == "FormField":
+            clear_errors(field.form)
+        elif field.type == "FieldList":
+            for entry in field.entries:
+                if entry.type == "FormField":
+                    clear_errors(entry.form)
+        if isinstance(field.errors, list):
+            field.errors = []
+
+
 class LocalizedForm(FlaskForm):
     """A FlaskForm whose error messages are plain strings in the language of the request."""
 

@@ -9,10 +9,11 @@ from wtforms.widgets import HiddenInput
 
 from .common import LocalizedForm, email_field
 from .example import ExampleForm
+from .media import MediaFields
 
 
-class SubmissionForm(ExampleForm):
-    """The public form: an example plus the publication terms, with a trap for robots."""
+class SubmissionForm(MediaFields, ExampleForm):
+    """The public form: an example, its photos and documents, the publication terms, a trap."""
 
     terms = BooleanField(
         _l("J’accepte les conditions de publication"),
@@ -41,6 +42,10 @@ class SubmissionForm(ExampleForm):
     # A key given with the empty form: the same form sent twice (double click, back button)
     # makes one example.
     once = StringField(widget=HiddenInput(), validators=[Length(max=64)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.label_media_rows()
 
     @property
     def is_spam(self) -> bool:

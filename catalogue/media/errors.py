@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from babel.numbers import format_decimal
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 # Largest file accepted, picture or document (10 MB).
@@ -30,5 +32,5 @@ def check_size(data: bytes) -> None:
 
 
 def decimal(value: float) -> str:
-    """Return a number with at most one decimal, French style: 11, 10,4."""
-    return f"{value:.1f}".removesuffix(".0").replace(".", ",")
+    """Return a number with at most one decimal in the reader's language: 10,4 (10.4), 11."""
+    return format_decimal(round(value, 1), format="#,##0.#", locale=get_locale() or "fr")

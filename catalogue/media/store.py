@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 
+import sqlalchemy as sa
 from flask import url_for
 
 from ..extensions import db
-from ..models import Media, MediaFile
+from ..models import Example, Media, MediaFile, Partner
 from .documents import check_pdf
 from .images import derivatives
 
@@ -78,3 +79,16 @@ def sources(media: Media, external: bool = False) -> dict:
         "width": middle.width,
         "height": middle.height,
     }
+
+
+def is_public() -> sa.ColumnElement[bool]:
+    """The condition on Media for everyone to see it: an example's media (not a pending
+    revision's) once the example is published, or the logo of an organisation partner of a
+    published example."""
+    published = sa.select(Example.id).where(Example.state == "published")
+    partner_of_published = sa.select(Partner.organisation_id).where(
+        Partner.example_id.in_(published), Partner.organisation_id.is_not(None))
+    return sa.or_(
+        sa.and_(Media.revision_id.is_(None), Media.example_id.in_(published)),
+        sa.and_(Media.revision_id.is_(None), Media.organisation_id.in_(partner_of_published)),
+    )

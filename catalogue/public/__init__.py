@@ -17,9 +17,10 @@ from werkzeug.datastructures import MultiDict
 from .. import about, framework, i18n, regions_map, revisions, search, statistics, taxonomy
 from ..extensions import db
 from ..i18n import gettext
-from ..models import Example
+from ..models import Example, Partner
 from ..queries import CARD_COLUMNS, load_cards, published_count
 from ..views import private
+from . import organisations  # noqa: F401 - its pages join the blueprint
 from .blueprint import bp
 
 LATEST_ON_HOME = 6
@@ -270,7 +271,8 @@ def _pair(name: str, value: str) -> str:
 @bp.get("/exemples/<slug>")
 def example(slug: str):
     item = db.session.scalar(
-        sa.select(Example).where(Example.slug == slug).options(selectinload(Example.partners))
+        sa.select(Example).where(Example.slug == slug)
+        .options(selectinload(Example.partners).joinedload(Partner.organisation))
     )
     if item is None or not (item.is_published or current_user.is_authenticated):
         abort(404)

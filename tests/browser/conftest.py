@@ -3,7 +3,7 @@
 One app and one browser serve the whole session; each test gets fresh browser contexts. Every
 request a page makes goes through a guard that refuses any host but 127.0.0.1 and counts the
 bytes each page load transfers: a test fails when a page reaches for another host or weighs
-more than PAGE_BUDGET.
+more than PAGE_BUDGET without its pictures (PICTURES_BUDGET with them).
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from flask import Flask
@@ -30,7 +31,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 
-PAGE_BUDGET = 150 * 1024  # bytes transferred by one page load, the page and what it loads
+# Bytes one page load may transfer (headers and bodies): the page and all it loads but pictures
+# (HTML, CSS, scripts), and everything with pictures (a catalogue page of 20 photos at 360 px).
+PAGE_BUDGET = 150 * 1024
+PICTURES_BUDGET = 600 * 1024
 MODERATOR_EMAIL = "moderation@example.org"
 MODERATOR_PASSWORD = "des alliances bien relues"
 PENDING_TITLE = "Une recyclerie solidaire portée par une régie de quartier et un bailleur"
@@ -74,20 +78,31 @@ class Traffic:
         if self.loads:
             self.loads[-1][1].append(request)
 
-    def weights(self) -> list[tuple[str, int]]:
+    def weights(self) -> list[Weight]:
         """Return each page load with the bytes it transferred: headers and bodies received."""
         weights = []
         for url, requests in self.loads:
-            total = 0
+            total = pictures = 0
             for request in requests:
                 sizes = request.sizes()
-                total += sizes["responseBodySize"] + sizes["responseHeadersSize"]
-            weights.append((url, total))
+                size = sizes["responseBodySize"] + sizes["responseHeadersSize"]
+                total += size
+                pictures += size if request.resource_type == "image" else 0
+            weights.append(Weight(url, total, total - pictures))
         return weights
 
     def heavy(self) -> list[str]:
-        return [f"{url}: {size / 1024:.1f} KB" for url, size in self.weights()
-                if size >= PAGE_BUDGET]
+        return [f"{w.url}: {w.without_pictures / 1024:.1f} KB without pictures, "
+                f"{w.total / 1024:.1f} KB in all" for w in self.weights()
+                if w.without_pictures >= PAGE_BUDGET or w.total >= PICTURES_BUDGET]
+
+
+class Weight(NamedTuple):
+    """What one page load transferred, in bytes."""
+
+    url: str
+    total: int
+    without_pictures: int
 
 
 def create_live_app(tmp: Path) -> Flask:
@@ -177,7 +192,8 @@ def traffic_problems(page: Page) -> list[str]:
     """Say what the page's context did wrong: requests to another host, heavy page loads."""
     traffic: Traffic = page.traffic  # type: ignore[attr-defined]
     return [f"request to another host: {url}" for url in traffic.foreign] + [
-        f"page over {PAGE_BUDGET // 1024} KB: {line}" for line in traffic.heavy()
+        f"page over {PAGE_BUDGET // 1024} KB (or {PICTURES_BUDGET // 1024} KB with pictures): {line}"
+        for line in traffic.heavy()
     ]
 
 
