@@ -101,11 +101,17 @@ def _shown(name: str, value) -> list[str]:
     return [gettext(vocabulary.label(v)) if vocabulary else str(v) for v in values]
 
 
+def _as_written(partners) -> list[dict]:
+    return [{k: p.get(k, "") for k in ("name", "kind", "role")} for p in partners or []]
+
+
 def compare(before: dict, after: dict) -> list[dict]:
     """List what changed between two snapshots of the public fields, in the form's order."""
     changes = []
     for name in validation.PUBLIC_FIELDS:
         old, new = before.get(name), after.get(name)
+        if name == "partners":  # as written; the organisation chosen is the moderator's match
+            old, new = _as_written(old), _as_written(new)
         if (old or None) == (new or None):
             continue
         change = {"name": name, "label": HEADINGS.get(name, name)}

@@ -4,17 +4,19 @@ partner's name, the match proposed to the moderator, and the candidates to chang
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from . import taxonomy
+from . import taxonomy, workflow
 from .extensions import db
 from .models import Example, Organisation, Partner
-from .organisations import name_key
+from .organisations import by_slug, link_partners, name_key
 
 SUGGESTIONS_MAX = 8
 QUERY_MIN = 2  # characters of the normalised name before anything is suggested
 CANDIDATES_MAX = 12
+NEW = "nouvelle"  # the choice of a new organisation, in the moderator's form
 
 def escape_like(text: str) -> str:
     """Escape the wildcards of LIKE (with `escape="\\"`)."""
@@ -62,36 +64,75 @@ def suggest(text: str, kind: str | None = None) -> list[dict]:
     ]
 
 
-def proposed_match(partner: Partner) -> Organisation | None:
-    """Return the organisation proposed for a partner: the contributor's choice (or the link it
-    has), else the organisation of the same name and kind; None means a new one."""
-    if partner.organisation is not None:
-        return partner.organisation
-    return db.session.scalar(sa.select(Organisation).where(
-        Organisation.key == name_key(partner.name), Organisation.kind == partner.kind))
+@dataclass
+class Match:
+    """A partner as written, the organisation proposed for it (None: a new one) and the
+    organisations a moderator may pick instead."""
+
+    position: int
+    name: str
+    kind: str
+    proposed: Organisation | None
+    candidates: list[Organisation]
+    source: str  # why this one: "choice" (contributor's or kept), "name" (same name), "new"
 
 
-def candidates(partner: Partner) -> list[Organisation]:
+def matches(partners: list[dict]) -> list[Match]:
+    """Return the match of each partner (name, kind, and the slug of the organisation chosen by
+    the contributor or already linked, if any): that organisation, else the one of the same
+    name and kind, else a new one."""
+    found = []
+    for position, partner in enumerate(partners):
+        proposed = by_slug(partner["organisation"]) if partner.get("organisation") else None
+        source = "choice"
+        if proposed is None:
+            proposed = db.session.scalar(sa.select(Organisation).where(
+                Organisation.key == name_key(partner["name"]),
+                Organisation.kind == partner["kind"]))
+            source = "name" if proposed is not None else "new"
+        found.append(Match(position, partner["name"], partner["kind"], proposed,
+                           candidates(partner["name"], proposed), source))
+    return found
+
+
+def example_partners(example: Example) -> list[dict]:
+    """Return an example's partners as `matches` reads them."""
+    return [{"name": p.name, "kind": p.kind,
+             "organisation": p.organisation.slug if p.organisation else ""}
+            for p in example.partners]
+
+
+def candidates(name: str, proposed: Organisation | None) -> list[Organisation]:
     """Return the organisations a moderator may pick for a partner: the proposed one, those of
-    the same name whatever their kind, and those whose name contains it or its first word."""
-    key = name_key(partner.name)
-    found: list[Organisation] = []
-    proposed = proposed_match(partner)
-    if proposed is not None:
-        found.append(proposed)
+    the same name whatever their kind, and those whose name contains it or its longest word."""
+    key = name_key(name)
+    found: list[Organisation] = [proposed] if proposed is not None else []
     if key:
-        first_word = max(key.split(), key=len)
+        word = max(key.split(), key=len)
         stmt = (
             sa.select(Organisation)
             .where(sa.or_(Organisation.key == key,
                           Organisation.key.like("%" + escape_like(key) + "%", escape="\\"),
-                          Organisation.key.like("%" + escape_like(first_word) + "%", escape="\\")))
+                          Organisation.key.like("%" + escape_like(word) + "%", escape="\\")))
             .order_by(sa.case((Organisation.key == key, 0), else_=1), _rank(key),
                       Organisation.key, Organisation.id)
             .limit(CANDIDATES_MAX)
         )
         found.extend(o for o in db.session.scalars(stmt) if o not in found)
     return found[:CANDIDATES_MAX]
+
+
+def read_choices(form, partners: list[dict]) -> dict[int, int | None]:
+    """Read the moderator's choice for each partner from the posted form: `organisation-<n>`
+    holds an organisation's id, or « nouvelle » for a new one; anything else is no choice."""
+    choices: dict[int, int | None] = {}
+    for position in range(len(partners)):
+        value = form.get(f"organisation-{position}", "")
+        if value == NEW:
+            choices[position] = None
+        elif value.isascii() and value.isdigit() and len(value) < 12:
+            choices[position] = int(value)
+    return choices
 
 
 def similar(organisation: Organisation) -> list[Organisation]:
@@ -111,3 +152,13 @@ def similar(organisation: Organisation) -> list[Organisation]:
         .limit(CANDIDATES_MAX)
     )
     return list(db.session.scalars(stmt))
+
+
+def apply_choices(example: Example, choices: dict[int, int | None]) -> None:
+    """Link the partners of an example being published as the moderator chose; a choice made
+    impossible meanwhile (an organisation merged away) refuses the step, in French."""
+    try:
+        link_partners(example, choices)
+    except ValueError as exc:
+        raise workflow.TransitionError(str(exc)) from None
+

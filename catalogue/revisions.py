@@ -7,12 +7,13 @@ approves it; every step goes through the state machine and is journaled on the e
 from __future__ import annotations
 
 import hmac
+from collections.abc import Mapping
 from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext
 
-from . import i18n, mail, media_changes, workflow
+from . import i18n, mail, media_changes, organisation_matches, workflow
 from .diff import compare
 from .extensions import db
 from .importing import apply_record
@@ -86,12 +87,15 @@ def propose(example: Example, data: dict, note: str = "") -> str | None:
 
 
 def decide(revision: Revision, action: str, actor: User, comment: str,
-           expected_version: int | None = None) -> tuple[str | None, str | None]:
+           expected_version: int | None = None,
+           choices: Mapping[int, int | None] | None = None) -> tuple[str | None, str | None]:
     """Take a moderator's decision on a pending revision, in its own transaction.
 
     Return why it was refused (or None), and the owner's new follow-up token when the revision
-    is sent back (the mailed link replaces the previous one). Approval applies the fields, and
-    notes `revised_at` when the public text changed: the feed and the alerts announce it.
+    is sent back (the mailed link replaces the previous one). Approval applies the fields,
+    links the partners to the organisations the moderator chose (`choices`, position → id or
+    None for a new one), and notes `revised_at` when the public text changed: the feed and the
+    alerts announce it.
     """
     token = None
 
@@ -105,6 +109,7 @@ def decide(revision: Revision, action: str, actor: User, comment: str,
             before = public_record(example)
             apply_record(example, revision.data)
             media_changes.apply(revision)
+            organisation_matches.apply_choices(example, dict(choices or {}))
             if any(c["name"] in TEXT_FIELDS for c in compare(before, public_record(example))):
                 example.revised_at = utcnow()
         elif action == "request_update_changes":

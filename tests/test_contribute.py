@@ -65,7 +65,7 @@ def test_form_has_every_field_with_label_and_limits(client):
     for name in ("objectives", "scale", "status", "themes", "odd", "regions"):
         assert '<fieldset class="field choices' in html and f'id="{name}"' in html, name
     assert 'name="departements"' in html and "<select" not in html.split('id="departements"')[1][:200]
-    assert html.count('name="partners-') == 9  # three empty rows
+    assert html.count('name="partners-') == 12  # three empty rows: name, kind, role, organisation
     # limits announced, never enforced by the browser (which would cut pasted text silently)
     assert re.search(r'id="title"[^>]*data-maxlength="200"|data-maxlength="200"[^>]*id="title"', html)
     assert 'data-maxlength="600"' in html and "600 caractères au plus" in html

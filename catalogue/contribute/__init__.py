@@ -100,14 +100,17 @@ def submit():
             # The same form again (double click, back button): the example exists already.
             log.info("submission form sent twice from %s: nothing more saved", request.remote_addr)
             return redirect(url_for("contribute.thanks"))
-        example = Example(submission_key=key)
-        apply_record(example, data)
-        example.accepts_messages = bool(form.accepts_messages.data)
-        example.slug = new_slug(example.title)
-        example.language = i18n.current_language()
-        token = example.new_follow_token()
-        workflow.transition(example, "submit")
-        db.session.add(example)
+        # Built whole before it is written: a partner linked to the organisation the
+        # contributor chose must not be flushed half-made by a look-up.
+        with db.session.no_autoflush:
+            example = Example(submission_key=key)
+            apply_record(example, data)
+            example.accepts_messages = bool(form.accepts_messages.data)
+            example.slug = new_slug(example.title)
+            example.language = i18n.current_language()
+            token = example.new_follow_token()
+            workflow.transition(example, "submit")
+            db.session.add(example)
         db.session.flush()
         attachments.attach(form, example.id)
         try:

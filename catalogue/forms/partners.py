@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from wtforms import FieldList, Form, SelectField, StringField
+from wtforms import FieldList, Form, HiddenField, SelectField, StringField
 from wtforms.validators import Length, ValidationError
 
 from .. import taxonomy
@@ -12,6 +12,16 @@ from ..limits import PARTNER_NAME_MAX, PARTNER_ROLE_MAX, PARTNERS_MAX, PARTNERS_
 from .common import options, strip, term_choices, too_long
 
 PARTNER_ROWS = 3  # rows shown on an empty form
+
+
+class OrganisationField(HiddenField):
+    """The slug of the organisation chosen among the suggestions (the form's script sets it).
+
+    Filled from a partner (its organisation) or from a record (the slug itself).
+    """
+
+    def process_data(self, value) -> None:
+        self.data = getattr(value, "slug", value) or ""
 
 
 class PartnerForm(Form):
@@ -28,6 +38,7 @@ class PartnerForm(Form):
         choices=[*options([("", _l("— Choisir —"))]), *term_choices(taxonomy.PARTNER_KINDS)],
         validate_choice=False,
     )
+    organisation = OrganisationField(filters=[strip])
     role = StringField(
         _l("Rôle dans l’alliance"),
         validators=[Length(max=PARTNER_ROLE_MAX, message=too_long(PARTNER_ROLE_MAX))],
@@ -87,10 +98,14 @@ class PartnerRows:
 
     def partner_records(self) -> list[dict]:
         """Return the filled rows as partners of the import format."""
-        return [
-            {"name": row.name.data or "", "kind": row.kind.data or "", "role": row.role.data or ""}
-            for row in self.filled_partners()
-        ]
+        records = []
+        for row in self.filled_partners():
+            record = {"name": row.name.data or "", "kind": row.kind.data or "",
+                      "role": row.role.data or ""}
+            if row.organisation.data:
+                record["organisation"] = row.organisation.data
+            records.append(record)
+        return records
 
     def validate_partners(self, field) -> None:
         if len(self.filled_partners()) < PARTNERS_MIN:

@@ -24,6 +24,7 @@ from .. import (
     i18n,
     mail,
     media_changes,
+    organisation_matches,
     reminders,
     reporting,
     revisions,
@@ -182,6 +183,8 @@ def _review_page(
         duplicates=duplicates.possible_duplicates(example)
         if example.state in duplicates.WAITING else [],
         reports=reporting.open_reports_of(example.id),
+        matches=organisation_matches.matches(organisation_matches.example_partners(example))
+        if "approve" in workflow.DECISIONS.get(example.state, ()) else [],
         conflict=conflict,
         actions=workflow.ACTIONS,
     ), status
@@ -204,11 +207,14 @@ def decide(example_id: int):
         return _review_page(example, form, 400)
     action, comment = form.action.data, form.comment.data or ""
     token = None
+    choices = organisation_matches.read_choices(request.form, example.partners)
 
     def change(example: Example) -> None:
         nonlocal token
         if action == "request_changes":
             token = example.new_follow_token()  # the mailed link replaces the previous one
+        if action == "approve":
+            organisation_matches.apply_choices(example, choices)
 
     message = workflow.step(example, action, actor=current_user._get_current_object(),
                             comment=comment, expected_version=form.version.data, change=change,

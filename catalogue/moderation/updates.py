@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
-from .. import i18n, mail, media_changes, revisions, workflow
+from .. import i18n, mail, media_changes, organisation_matches, revisions, workflow
 from ..extensions import db
 from ..forms import DecisionForm
 from ..i18n import N_
@@ -41,13 +41,16 @@ def _page(revision: Revision, form: DecisionForm | None = None, status: int = 20
     example = revision.example
     if form is None:
         form = DecisionForm(version=example.version)
+    waiting = revision.state == "pending" and example.is_published
     return render_template(
         "moderation/revision.html", revision=revision, example=example, form=form,
         changes=revisions.changes(revision), conflict=conflict, actions=workflow.ACTIONS,
         media_changed=media_changes.changed(revision),
         proposed_media=media_changes.shown(media_changes.proposed(revision)),
         decisions=[workflow.ACTIONS[code] for code in workflow.REVISION_DECISIONS]
-        if revision.state == "pending" and example.is_published else [],
+        if waiting else [],
+        matches=organisation_matches.matches(revision.data.get("partners", []))
+        if waiting else [],
     ), status
 
 
@@ -71,8 +74,9 @@ def decide_revision(revision_id: int):
         form.version.data, form.version.raw_data = revision.example.version, None
         return _page(revision, form, 400)
     action = form.action.data
+    choices = organisation_matches.read_choices(request.form, revision.data.get("partners", []))
     refused, token = revisions.decide(revision, action, current_user._get_current_object(),
-                                      form.comment.data or "", form.version.data)
+                                      form.comment.data or "", form.version.data, choices)
     if refused:
         revision = _revision(revision_id)
         form.version.data, form.version.raw_data = revision.example.version, None
