@@ -34,9 +34,21 @@ def allowed(url: str, static: Path) -> bool:
 
 
 @cache
+def _weasyprint():
+    """Import WeasyPrint: it takes seconds, so only the PDF pages load it, on first use."""
+    import weasyprint
+    import weasyprint.urls
+    from PIL import ImageFile
+
+    # On import, WeasyPrint makes Pillow accept truncated images in the whole process. Uploads
+    # rely on Pillow refusing them (media.images), and the PDFs show only pictures we re-encoded.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    return weasyprint
+
+
+@cache
 def _fetcher_class():
-    # WeasyPrint takes seconds to import: only the PDF pages load it, on first use.
-    from weasyprint.urls import URLFetcher
+    URLFetcher = _weasyprint().urls.URLFetcher
 
     class LocalFetcher(URLFetcher):
         """WeasyPrint's fetcher, limited to the site's static files: never the network."""
@@ -56,13 +68,12 @@ def _fetcher_class():
 
 def render_pdf(html: str) -> bytes:
     """Write an HTML document of the site as PDF, styled by the print stylesheet."""
-    from weasyprint import CSS, HTML
-
+    weasyprint = _weasyprint()
     static = Path(current_app.static_folder).resolve()
     fetcher = _fetcher_class()(static)
     base_url = static.as_uri() + "/"
-    stylesheet = CSS(url=base_url + STYLESHEET, url_fetcher=fetcher)
-    document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+    stylesheet = weasyprint.CSS(url=base_url + STYLESHEET, url_fetcher=fetcher)
+    document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
     return document.write_pdf(stylesheets=[stylesheet])
 
 

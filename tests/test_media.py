@@ -36,6 +36,7 @@ from media_samples import (
 from PIL import Image
 
 from catalogue import media
+from catalogue.dossier import render_pdf
 from catalogue.extensions import db
 from catalogue.models import Media, MediaFile
 
@@ -80,6 +81,15 @@ def test_a_bad_picture_is_refused_with_its_message_and_nothing_stored(ctx, make,
         media.store_image(make(), "photo", alt="Une photo")
     assert message in str(refused.value)
     db.session.commit()
+    assert rows() == (0, 0)
+
+
+def test_truncated_pictures_are_still_refused_after_a_pdf_was_made(ctx):
+    # WeasyPrint, on import, makes Pillow accept truncated images for the whole process.
+    render_pdf("<p>Fiche d’un exemple</p>")
+    for make in (truncated_jpeg, damaged_png):
+        with pytest.raises(media.MediaError, match="L’image est incomplète ou abîmée"):
+            media.store_image(make(), "photo", alt="Une photo")
     assert rows() == (0, 0)
 
 
