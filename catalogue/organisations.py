@@ -21,6 +21,8 @@ from .models import Example, Organisation, OrganisationRedirect
 
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
 SLUG_MAX = 80
+# Words the organisations' URLs already use: /api/v1/organisations/suggestions.
+RESERVED_SLUGS = frozenset({"suggestions"})
 _CREATED = "organisations created"  # key of Session.info: see _created
 
 
@@ -67,7 +69,7 @@ def find_or_create(name: str, kind: str) -> Organisation:
         )) | set(db.session.scalars(  # an old URL keeps leading to where it was merged
             sa.select(OrganisationRedirect.slug)
             .where(OrganisationRedirect.slug.like(pattern, escape="\\"))
-        ))
+        )) | RESERVED_SLUGS
         slug, n = base, 2
         while slug in taken or _created(slug):
             slug, n = f"{base}-{n}", n + 1

@@ -153,3 +153,18 @@ def test_a_partner_not_yet_matched_has_no_organisation(app, client, make_example
         db.session.commit()
     data = client.get(f"/api/v1/examples/{example.id}").get_json()
     assert [p["organisation"] for p in data["partners"]] == [None, None]
+
+
+def test_an_organisation_named_like_a_route_of_the_api_has_its_own_address(app, client,
+                                                                           make_example):
+    make_example(title="Boîte à idées", partners=[partner("Suggestions", "association"),
+                                                  partner("Mairie de Bègles", "collectivite")])
+    with app.app_context():
+        for p in db.session.scalars(sa.select(Partner)):
+            p.organisation = organisations.find_or_create(p.name, p.kind)
+        db.session.commit()
+        slug = db.session.scalar(sa.select(Organisation.slug)
+                                 .where(Organisation.name == "Suggestions"))
+    assert slug == "suggestions-2"
+    data = client.get(f"/api/v1/organisations/{slug}").get_json()
+    assert data["name"] == "Suggestions" and data["examples_count"] == 1
