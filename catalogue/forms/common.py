@@ -6,6 +6,7 @@ speaks the language of the request that shows it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from flask_babel import gettext
@@ -14,6 +15,7 @@ from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
+    Field,
     SelectChoice,
     SelectMultipleField,
     StringField,
@@ -149,31 +151,31 @@ def _term_label(label: str, number=None) -> str:
     return f"{number}. {gettext(label)}" if number is not None else gettext(label)
 
 
+def _all_fields(form) -> Iterator[Field]:
+    """Yield every field of the form, those of its sub-forms and rows included."""
+    for field in form:
+        if field.type == "FormField":
+            yield from _all_fields(field.form)
+        elif field.type == "FieldList":
+            for entry in field.entries:
+                if entry.type == "FormField":
+                    yield from _all_fields(entry.form)
+        yield field
+
+
 def plain_errors(form) -> None:
     """Turn the lazy messages of a validated form into strings, sub-forms and rows included.
 
     Templates and views test messages with `isinstance(message, str)`: a lazy one would vanish.
     """
-    for field in form:
-        if field.type == "FormField":
-            plain_errors(field.form)
-        elif field.type == "FieldList":
-            for entry in field.entries:
-                if entry.type == "FormField":
-                    plain_errors(entry.form)
-        if isinstance(field.errors, list):
+    for field in _all_fields(form):
+        if isinstance(field.errors, list):  # a sub-form's errors are a dict, made of its fields'
             field.errors[:] = [str(e) if isinstance(e, LazyString) else e for e in field.errors]
 
 
 def clear_errors(form) -> None:
     """Forget the messages of a validated form, sub-forms and rows included."""
-    for field in form:
-        if field.type == "FormField":
-            clear_errors(field.form)
-        elif field.type == "FieldList":
-            for entry in field.entries:
-                if entry.type == "FormField":
-                    clear_errors(entry.form)
+    for field in _all_fields(form):
         if isinstance(field.errors, list):
             field.errors = []
 
