@@ -51,7 +51,7 @@ def media_records(folder: Path | None) -> list[dict]:
             revisions[revision_id] = (owners["example"][example_id], index)
     records = []
     for media in db.session.scalars(sa.select(Media).order_by(Media.id).options(
-            selectinload(Media.files).defer(MediaFile.data))):
+            selectinload(Media.files))):
         record: dict[str, Any] = {name: getattr(media, name) for name in FIELDS}
         if media.example_id is not None:
             record["example"] = owners["example"][media.example_id]

@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from . import organisation_pages, search, taxonomy
 from .extensions import db
-from .models import Example, Media, MediaFile, Organisation, Partner
+from .models import Example, Media, Organisation, Partner
 from .search.request import clean
 from .serialisation import picture_data
 
@@ -137,5 +137,5 @@ def _logos(organisation_ids: list[int]) -> dict[int, Media]:
     return {m.organisation_id: m for m in db.session.scalars(
         sa.select(Media)
         .where(Media.organisation_id.in_(organisation_ids), Media.kind == "logo")
-        .options(selectinload(Media.files).defer(MediaFile.data))
+        .options(selectinload(Media.files))
         .order_by(Media.id))}

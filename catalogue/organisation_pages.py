@@ -18,7 +18,7 @@ from flask_babel import gettext, ngettext
 
 from . import media, search, taxonomy
 from .extensions import db
-from .models import Example, Media, MediaFile, Organisation, OrganisationRedirect, Partner
+from .models import Example, Media, Organisation, OrganisationRedirect, Partner
 from .organisations import name_key
 from .queries import CARD_COLUMNS
 
@@ -287,7 +287,7 @@ def logo(organisation: Organisation) -> dict | None:
     found = db.session.scalar(
         sa.select(Media).where(Media.organisation_id == organisation.id, Media.kind == "logo")
         .order_by(Media.position, Media.id).limit(1)
-        .options(sa.orm.selectinload(Media.files).defer(MediaFile.data)))
+        .options(sa.orm.selectinload(Media.files)))
     return {**media.sources(found, external=True), "alt": found.alt} if found else None
 
 

@@ -15,7 +15,7 @@ from flask_babel import format_decimal
 from . import media
 from .extensions import db
 from .i18n import gettext
-from .models import Media, MediaFile
+from .models import Media
 
 KIB = 1024
 # Widest file a card offers: its photo is at most about 22rem wide, 960 px fill it at twice the
@@ -73,7 +73,7 @@ class Shown:
 
 def _with_files(query: sa.Select) -> sa.Select:
     # The files' bytes are not needed to write a page: leave them in the database.
-    return query.options(sa.orm.selectinload(Media.files).defer(MediaFile.data))
+    return query.options(sa.orm.selectinload(Media.files))
 
 
 def picture(item: Media) -> Picture:

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from .extensions import db
-from .models import Example, Media, MediaFile, Partner
+from .models import Example, Media, Partner
 
 # What an example card shows (templates/public/_example_card.html).
 CARD_COLUMNS = (Example.id, Example.slug, Example.title, Example.summary, Example.locality,
@@ -31,7 +31,7 @@ def load_cards(ids: list[int]) -> list[sa.Row]:
 # and their organisations, photos and documents (their files' sizes and hashes, not their bytes).
 RECORD_LOADING = (
     selectinload(Example.partners).selectinload(Partner.organisation),
-    selectinload(Example.media).selectinload(Media.files).defer(MediaFile.data),
+    selectinload(Example.media).selectinload(Media.files),
 )
 
 

@@ -9,7 +9,7 @@ from html import unescape
 import pytest
 import sqlalchemy as sa
 
-from catalogue import media
+from catalogue import media, pictures
 from catalogue.cli import DEMO_FILE
 from catalogue.demo import CREDIT, DEMO_PICTURES, drawings
 from catalogue.extensions import db
@@ -125,6 +125,15 @@ def test_the_example_page_shows_cover_gallery_and_documents(client, illustrated)
     [href] = re.findall(r'<a href="(/medias/[0-9a-f]{64}\.pdf)" download', documents)
     with client.get(href) as pdf:
         assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF-")
+
+
+def test_a_page_leaves_the_files_bytes_in_the_database(app, illustrated):
+    example, _ = illustrated
+    with app.test_request_context():
+        pictures.example_media(example.id)
+        files = [f for m in db.session.scalars(sa.select(Media)) for f in m.files]
+        assert len(files) == 3 * 6 + 1
+        assert all("data" in sa.inspect(f).unloaded for f in files)
 
 
 def test_an_example_without_pictures_shows_no_gallery_nor_documents(client, make_example):
