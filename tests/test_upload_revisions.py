@@ -40,7 +40,7 @@ def test_an_update_changes_the_photos_only_once_approved(app, make_user):
     # The form shows the published files; the owner removes the photo, adds another, renames
     # the document.
     html = owner.get(link + "/mise-a-jour").get_data(as_text=True)
-    assert 'enctype="multipart/form-data"' in html
+    assert 'enctype="multipart/form-data"' in html, html[html.index("<main"):][:3000]
     photo, document = hidden(html, "photos-0-staged"), hidden(html, "documents-0-staged")
     assert photo and document and 'value="Le potager en mai"' in html
     data = form_data()
@@ -152,3 +152,55 @@ def test_a_moderator_gives_an_organisation_a_logo_then_removes_it(app, make_user
     removed = moderator.post(url, data={**fields, "remove_logo": "y"},
                              content_type="multipart/form-data")
     assert removed.status_code == 302 and logos() == []
+
+
+def test_a_proposal_sent_back_for_changes_gets_its_photos_corrected(app, make_user):
+    make_user()
+    owner = app.test_client()
+    data = form_data()
+    data.update({"photos-0-file": upload(jpeg(), "a.jpg"), "photos-0-alt": "Le potager en mai"})
+    assert owner.post("/proposer", data=data, content_type="multipart/form-data").status_code == 302
+    moderator = app.test_client()
+    moderator.post("/connexion", data={"email": "modo@example.org", "password": PASSWORD})
+    with app.app_context():
+        example = db.session.scalar(sa.select(Example))
+        example_id, version = example.id, example.version
+    response = moderator.post(f"/moderation/exemples/{example_id}/decision", data={
+        "action": "request_changes", "version": version,
+        "comment": "Ajoutez une photo de la récolte et le bilan, s’il vous plaît."})
+    assert response.status_code == 302
+    # The mail asking for changes gives a new follow-up link.
+    [link] = [path_of(u) for u in links(body(outbox(app)[-1])) if "/proposer/suivi/" in u]
+
+    html = owner.get(link).get_data(as_text=True)
+    assert 'enctype="multipart/form-data"' in html and 'value="Le potager en mai"' in html
+    photo = hidden(html, "photos-0-staged")
+    version = hidden(html, "version")
+    corrected = form_data()
+    corrected.update({
+        "version": version, "photos-0-staged": photo, "photos-0-alt": "Le potager en mai",
+        "photos-1-file": upload(jpeg(640, 480, (10, 10, 200)), "b.jpg"),
+        "photos-1-alt": "La récolte d’octobre",
+        "documents-0-file": upload(b"<svg/>", "bilan.pdf"), "documents-0-title": "Bilan",
+    })
+    # A refused file: said next to its field, the example unchanged, the new photo kept.
+    response = owner.post(link, data=corrected, content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert error_for(html, "documents-0-file") == "Ce fichier n’est pas un document PDF."
+    assert media_of(app) == [("photo", 0, "Le potager en mai")]
+    with app.app_context():
+        assert db.session.get(Example, example_id).state == "changes_requested"
+    kept = hidden(html, "photos-1-staged")
+    assert kept
+
+    corrected.update({"photos-1-staged": kept, "documents-0-file": upload(pdf(), "bilan.pdf")})
+    del corrected["photos-1-file"]
+    response = owner.post(link, data=corrected, content_type="multipart/form-data")
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(Example, example_id).state == "pending"
+    assert media_of(app) == [("document", 0, "Bilan"), ("photo", 0, "Le potager en mai"),
+                             ("photo", 1, "La récolte d’octobre")]
+    review = moderator.get(f"/moderation/exemples/{example_id}").get_data(as_text=True)
+    assert 'alt="La récolte d’octobre"' in review and "Bilan" in review

@@ -21,7 +21,7 @@ from flask import (
 from flask_babel import gettext, ngettext
 from sqlalchemy.exc import IntegrityError
 
-from .. import attachments, i18n, mail, revisions, validation, workflow
+from .. import attachments, i18n, mail, media_changes, revisions, validation, workflow
 from ..extensions import csrf, db, limiter
 from ..forms import SubmissionForm
 from ..importing import apply_record, unique_slug
@@ -33,7 +33,6 @@ from .blueprint import (
     by_token,
     form_page,
     no_store,
-    read_posted,
     read_with_files,
     refused_as_spam,
 )
@@ -169,6 +168,7 @@ def delay_in_words(delay) -> str | None:
 
 
 @bp.route("/proposer/suivi/<token>", methods=["GET", "POST"])
+@takes_files
 @csrf.exempt
 def follow(token: str):
     example = by_token(token)
@@ -186,6 +186,7 @@ def follow(token: str):
         form = SubmissionForm(obj=example) if editable else None
         if form is not None:
             form.version.data = example.version
+            media_changes.fill(form, media_changes.current(example))
         return form_page("contribute/follow.html", form, **context)
 
     if not editable:
@@ -195,11 +196,18 @@ def follow(token: str):
         )
         return redirect(url_for("contribute.follow", token=token))
     form = SubmissionForm()
-    data, page = read_posted(form, "contribute/follow.html", context)
-    if data is None:
-        return page
+    if form.is_spam:
+        return refused_as_spam()
+    data, files_ok = read_with_files(form, example.id)
+    if form.add_partner.data:
+        form.add_partner_row()
+        return form_page("contribute/follow.html", form, added=True, **context)
+    if data is None or not files_ok:
+        return form_page("contribute/follow.html", form, **context)
+
     def change(example: Example) -> None:
         apply_record(example, data)
+        media_changes.apply_form(example, form)
         example.language = i18n.current_language()
 
     refused = workflow.step(example, "resubmit", comment=form.note.data or "",

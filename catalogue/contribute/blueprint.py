@@ -22,17 +22,6 @@ def refused_as_spam():
     return render_template("contribute/spam.html"), 400
 
 
-def read_posted(form: SubmissionForm, template: str, context: dict):
-    """Read a posted example form: return (the cleaned record, None) or (None, the answer)."""
-    if form.is_spam:
-        return None, refused_as_spam()
-    if form.add_partner.data:
-        form.add_partner_row()
-        return None, form_page(template, form, added=True, **context)
-    data = form.cleaned() if form.validate_on_submit() else None
-    return data, None if data is not None else form_page(template, form, **context)
-
-
 def read_with_files(form: SubmissionForm, example_id: int | None = None,
                     revision_id: int | None = None) -> tuple[dict | None, bool]:
     """Read a posted example form and its files: (the cleaned record or None, files accepted).
