@@ -8,7 +8,7 @@ import re
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 from xml.etree import ElementTree as ET
 
 import sqlalchemy as sa
@@ -230,7 +230,7 @@ ISO_6523 = {"siren": "0002", "siret": "0009"}
 
 
 @bp.app_template_global()
-def organisation_jsonld(organisation, examples, logo: dict | None = None) -> dict[str, Any]:
+def organisation_jsonld(organisation, examples, logo: pictures.Picture | None = None) -> dict[str, Any]:
     """Return the schema.org description of an organisation, for a JSON-LD script in its page:
     its identifiers, official website (`sameAs`) and the published examples it is part of."""
     page = url_for("public.organisation", slug=organisation.slug, _external=True)
@@ -257,7 +257,7 @@ def organisation_jsonld(organisation, examples, logo: dict | None = None) -> dic
     if organisation.website:
         data["sameAs"] = organisation.website
     if logo:
-        data["logo"] = logo["src"]
+        data["logo"] = urljoin(page, logo.large)
     if organisation.commune:
         data["address"] = {"@type": "PostalAddress", "addressLocality": organisation.commune,
                            "addressCountry": "FR"}

@@ -16,9 +16,9 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext, ngettext
 
-from . import media, search, taxonomy
+from . import pictures, search, taxonomy
 from .extensions import db
-from .models import Example, Media, Organisation, OrganisationRedirect, Partner
+from .models import Example, Organisation, OrganisationRedirect, Partner
 from .organisations import name_key
 from .queries import CARD_COLUMNS
 
@@ -245,7 +245,7 @@ class Profile:
     departements: list[tuple[str, int]]
     allies: list[tuple[sa.Row, int]]  # (organisation id, slug, name, kind; shared examples)
     allies_total: int
-    logo: dict | None  # media.sources of its logo, and its alt text
+    logo: pictures.Picture | None
 
 
 def by_slug(slug: str) -> tuple[Organisation | None, Organisation | None]:
@@ -279,16 +279,7 @@ def profile(organisation: Organisation) -> Profile:
     return Profile(organisation, len(places), examples,
                    _most_first(regions, taxonomy.REGIONS),
                    _most_first(departements, taxonomy.DEPARTEMENTS), allies, allies_total,
-                   logo(organisation))
-
-
-def logo(organisation: Organisation) -> dict | None:
-    """Return what the <img> of the organisation's logo needs, or None without one."""
-    found = db.session.scalar(
-        sa.select(Media).where(Media.organisation_id == organisation.id, Media.kind == "logo")
-        .order_by(Media.position, Media.id).limit(1)
-        .options(sa.orm.selectinload(Media.files)))
-    return {**media.sources(found, external=True), "alt": found.alt} if found else None
+                   pictures.logo(organisation.id))
 
 
 def _allies(organisation_id: int) -> tuple[list[tuple[sa.Row, int]], int]:

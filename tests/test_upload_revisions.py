@@ -148,7 +148,9 @@ def test_a_moderator_gives_an_organisation_a_logo_then_removes_it(app, make_user
     again = moderator.post(url, data={**fields, "logo": upload(jpeg(300, 300), "logo2.png")},
                            content_type="multipart/form-data")
     assert again.status_code == 302 and len(logos()) == 1  # replaced
-    assert 'name="remove_logo"' in moderator.get(url).get_data(as_text=True)
+    page = moderator.get(url).get_data(as_text=True)
+    assert 'name="remove_logo"' in page and "Logo actuel" in page
+    assert '<picture class="logo">' in page and 'width="300"' in page
     removed = moderator.post(url, data={**fields, "remove_logo": "y"},
                              content_type="multipart/form-data")
     assert removed.status_code == 302 and logos() == []
