@@ -124,8 +124,8 @@ def set_partners(example: Example, partners: list[dict]) -> None:
 def link_partners(example: Example, choices: Mapping[int, int | None] | None = None) -> None:
     """Give every partner of the example its organisation (not committed).
 
-    `choices` are a moderator's: partner position → organisation id, or None for the
-    organisation of the partner's own name and kind (created when new). A partner not in
+    `choices` are a moderator's: partner position → organisation id (the partner takes its
+    kind), or None for the organisation of the partner's own name and kind (created when new). A partner not in
     `choices` keeps its organisation, or gets the one of its name and kind (created when new).
     Raise ValueError when a chosen organisation no longer exists (merged meanwhile).
     """
@@ -139,6 +139,8 @@ def link_partners(example: Example, choices: Mapping[int, int | None] | None = N
                         "Cette organisation n’existe plus (fusionnée entre-temps ?) : "
                         "rechargez la page et choisissez-en une autre."
                     ))
-                partner.organisation = chosen
+                # The partner is that organisation: it takes its kind too (a moderator may pick
+                # « France Travail », public body, for a partner typed as an association).
+                partner.organisation, partner.kind = chosen, chosen.kind
             elif partner.position in choices or partner.organisation is None:
                 partner.organisation = find_or_create(partner.name, partner.kind)

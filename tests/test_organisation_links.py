@@ -165,14 +165,14 @@ def test_link_partners_applies_a_moderators_choices(app, make_example):
     example_id = make_example(state="pending").id
     with app.app_context():
         example = db.session.get(Example, example_id)
-        other = organisations.find_or_create("Rennes Métropole", "collectivite")
+        other = organisations.find_or_create("Rennes Métropole", "public")
         for partner in example.partners:
             partner.organisation = None
         organisations.link_partners(example, {0: None, 1: other.id})
         db.session.commit()
     assert links_of(app, example_id) == [
         ("Les Jardins du Thabor", "association", "Les Jardins du Thabor"),
-        ("Ville de Rennes", "collectivite", "Rennes Métropole"),
+        ("Ville de Rennes", "public", "Rennes Métropole"),  # the kind of the organisation chosen
     ]
     with app.app_context(), pytest.raises(ValueError, match="n’existe plus"):
         organisations.link_partners(db.session.get(Example, example_id), {1: 999_999})
