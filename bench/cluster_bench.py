@@ -25,6 +25,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent / "tests")]
 
+import corpus  # noqa: E402
 import load_bench  # noqa: E402  (the mix, the recorder and the form shared with `make bench-load`)
 import search_bench  # noqa: E402
 from helpers import new_database_url  # noqa: E402
@@ -100,10 +101,10 @@ def populate(host: Instance, database: str) -> list[dict]:
 
     app = create_app({"SECRET_KEY": host.env["CATALOGUE_SECRET_KEY"], "LOG_LEVEL": "WARNING",
                       "DATABASE_URL": database})
-    records = search_bench.corpus(random.Random(search_bench.SEED), EXAMPLES + PENDING)
+    records = corpus.corpus(random.Random(corpus.SEED), EXAMPLES + PENDING)
     with app.app_context():
         upgrade(directory=app.extensions["migrate"].directory)
-        search_bench.populate(db, records, published=EXAMPLES)
+        corpus.populate(db, records, published=EXAMPLES)
         search.rebuild()
         db.session.remove()
         db.engine.dispose()

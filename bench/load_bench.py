@@ -31,7 +31,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent / "tests")]
 
-import search_bench  # noqa: E402  (corpus and query mix shared with `make bench`)
+import corpus  # noqa: E402  (the corpus of `make bench`)
+import search_bench  # noqa: E402  (its query mix)
 from live import Browser, Instance, version_of  # noqa: E402
 
 SECONDS = float(os.environ.get("BENCH_LOAD_SECONDS", "60"))
@@ -96,8 +97,8 @@ def populate(instance: Instance, root: Path) -> None:
     app = create_app({"SECRET_KEY": instance.env["CATALOGUE_SECRET_KEY"], "LOG_LEVEL": "WARNING"})
     with app.app_context():
         upgrade(directory=app.extensions["migrate"].directory)
-        records = search_bench.corpus(random.Random(search_bench.SEED), EXAMPLES + PENDING)
-        search_bench.populate(db, records, published=EXAMPLES)
+        records = corpus.corpus(random.Random(corpus.SEED), EXAMPLES + PENDING)
+        corpus.populate(db, records, published=EXAMPLES)
         search.rebuild()
         db.session.remove()
         db.engine.dispose()

@@ -1,16 +1,13 @@
 """Benchmark the search: index build, publishing, engine queries and the search page over HTTP.
 
-Run with `make bench` (BENCH_N examples, default 10000; 1000 is always measured too). The corpus
-is synthetic but French: sentences of the demo examples recombined, with generated place and
-organisation names for a realistic long tail of rare words; the same seed gives the same corpus.
+Run with `make bench` (BENCH_N examples, default 10000; 1000 is always measured too), on the
+synthetic French corpus of `corpus.py`.
 Each size gets its own temporary instance folder (database and index), removed afterwards.
 Also times the PDF dossier of a 20-example selection and the organisations' pages (25,000
 organisations, `organisation_bench.py`). Prints tables; asserts nothing.
 
-First, relevance: the judged set of tests/relevance_set.py (the field's vocabulary: sigles both
-ways, synonyms, paraphrases, correct words no example contains, typos), searched by the
-catalogue and by plain SQLite FTS5 (unicode61 tokenizer with diacritics removed, every word
-required, ranked by bm25 with the catalogue's field weights) on the same corpus.
+First, relevance (`relevance_bench.py`): the catalogue's search against plain SQLite FTS5 on
+the judged set of the test suite.
 """
 
 from __future__ import annotations
@@ -21,27 +18,22 @@ import random
 import re
 import resource
 import shutil
-import sqlite3
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from corpus import DEMO, SEED, corpus, populate  # noqa: E402
 from organisation_bench import link_organisations, measure_organisation_pages  # noqa: E402
+from relevance_bench import measure_relevance, multidict, print_relevance  # noqa: E402
 
-DEMO = ROOT / "catalogue" / "demo" / "examples.json"
-SEED = 20261126
 QUERIES = 200
 WARMUP = 20
 PUBLISHES = 50
 DOSSIER_SIZE = 20
-
-SYLLABLES = ("ker", "val", "mor", "lan", "bri", "chau", "mont", "bel", "ro", "fon", "ta", "vi",
-             "lou", "sa", "gre", "nan", "pel", "dou", "mar", "ti", "bro", "cel", "lia", "ven")
 
 
 def main() -> None:
@@ -103,179 +95,6 @@ def bench_size(n: int) -> dict:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-# --- relevance -----------------------------------------------------------------------------
-
-
-def measure_relevance() -> dict:
-    """Evaluate the catalogue's search and plain FTS5 on the judged set of the test suite."""
-    sys.path.insert(0, str(ROOT / "tests"))
-    from relevance_set import CORPUS, JUDGED, evaluate
-
-    tmp = Path(tempfile.mkdtemp(prefix="bench-relevance-"))
-    os.environ["CATALOGUE_INSTANCE_PATH"] = str(tmp / "instance")
-    try:
-        from flask_migrate import upgrade
-
-        from catalogue import create_app, search
-        from catalogue.extensions import db
-        from catalogue.importing import add_examples, validate_all
-
-        app = create_app({
-            "DATABASE_URL": f"sqlite:///{tmp / 'relevance.sqlite'}",
-            "INDEX_DIR": str(tmp / "index"), "SECRET_KEY": "bench", "LOG_LEVEL": "WARNING",
-        })
-        with app.app_context():
-            upgrade(directory=app.extensions["migrate"].directory)
-            records = list(CORPUS.values())
-            examples = add_examples(validate_all(list(enumerate(records, start=1))),
-                                    state="published")
-            db.session.commit()
-            keys = {e.id: key for e, key in zip(examples, CORPUS, strict=True)}
-
-            def catalogue_search(q: str) -> list[str]:
-                req, _ = search.parse_args(multidict({"q": q, "per_page": "10"}))
-                return [keys[i] for i in search.search(req).ids()]
-
-            catalogue = evaluate(catalogue_search)
-            db.session.remove()
-            db.engine.dispose()
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return {"queries": len(JUDGED), "catalogue": catalogue, "fts5": evaluate(fts5_search(CORPUS))}
-
-
-def fts5_search(corpus: dict[str, dict]):
-    """Return a search function over the corpus with plain SQLite FTS5."""
-    from catalogue import taxonomy
-    from catalogue.search.schema import FIELD_WEIGHTS
-
-    con = sqlite3.connect(":memory:")
-    con.execute("CREATE VIRTUAL TABLE fts USING fts5(key UNINDEXED, title, summary, context, "
-                "body, tokenize='unicode61 remove_diacritics 2')")
-    for key, r in corpus.items():
-        context = " ".join([*(p["name"] for p in r["partners"]), r["locality"],
-                            *map(taxonomy.REGIONS.label, r["regions"]),
-                            *map(taxonomy.DEPARTEMENTS.label, r["departements"])])
-        body = " ".join([r["description"], r["results"], r["lessons"], r["resources"],
-                         r["transferability"], *(p["role"] for p in r["partners"])])
-        con.execute("INSERT INTO fts VALUES (?, ?, ?, ?, ?)",
-                    (key, r["title"], r["summary"], context, body))
-    weights = ", ".join(str(FIELD_WEIGHTS[f]) for f in ("title", "summary", "context", "body"))
-
-    def run(q: str) -> list[str]:
-        words = re.findall(r"\w+", q)
-        if not words:
-            return []
-        match = " ".join('"' + w.replace('"', '""') + '"' for w in words)
-        rows = con.execute(f"SELECT key FROM fts WHERE fts MATCH ? ORDER BY bm25(fts, 0, "
-                           f"{weights}) LIMIT 10", (match,))
-        return [key for (key,) in rows]
-
-    return run
-
-
-def print_relevance(figures: dict) -> None:
-    print(f"\n| relevance: {figures['queries']} judged queries (tests/relevance_set.py) "
-          "| recall@10 | top-3 | wrong answers |")
-    print("|---|---:|---:|---:|")
-    for label, name in (("catalogue search", "catalogue"), ("plain SQLite FTS5", "fts5")):
-        f = figures[name]
-        print(f"| {label} | {f['recall_at_10']:.2f} | {f['top_3']:.0%} "
-              f"| {len(f['wrong_answers'])} |")
-    sys.stdout.flush()
-
-
-# --- corpus --------------------------------------------------------------------------------
-
-
-def sentences(text: str) -> list[str]:
-    return [s.strip() for s in re.split(r"(?<=[.!?;])\s+", text) if len(s.strip()) > 20]
-
-
-def corpus(rng: random.Random, n: int) -> list[dict]:
-    """Return n example records recombined from the demo examples."""
-    from catalogue import taxonomy
-
-    demo = json.loads(DEMO.read_text(encoding="utf-8"))
-    pools = {key: [s for d in demo for s in sentences(d.get(key) or "")]
-             for key in ("summary", "description", "results", "lessons", "resources",
-                         "transferability")}
-    titles = [d["title"] for d in demo]
-    partners = [p for d in demo for p in d["partners"]]
-    regions = [r for r in taxonomy.REGIONS.codes]
-    deps_of = {r: [t.code for t in taxonomy.departements_of(r)] for r in regions}
-    records = []
-    for _ in range(n):
-        place = name(rng)
-        region = rng.choice(regions)
-        deps = rng.sample(deps_of[region], k=min(len(deps_of[region]), rng.choice((0, 1, 1, 2))))
-        chosen = [dict(p) for p in rng.sample(partners, k=rng.randint(2, 4))]
-        for p in chosen[: rng.randint(0, 2)]:
-            p["name"] = f"{p['name'].split(' ')[0]} {name(rng)}"[:200]
-
-        def text(key: str, k: int, limit: int, place: str = place) -> str:
-            picked = " ".join(rng.sample(pools[key], k=min(k, len(pools[key]))))
-            return picked.replace("la commune", f"la commune de {place}", 1)[:limit]
-
-        records.append({
-            "title": f"{rng.choice(titles)} à {place}"[:200],
-            "summary": text("summary", 2, 600),
-            "description": text("description", rng.randint(6, 9), 10_000),
-            "results": text("results", rng.randint(2, 3), 10_000),
-            "lessons": text("lessons", rng.randint(2, 3), 10_000),
-            "resources": text("resources", 1, 10_000) if rng.random() < 0.7 else "",
-            "transferability": text("transferability", 1, 10_000) if rng.random() < 0.5 else "",
-            "objectives": rng.sample(taxonomy.OBJECTIVES.codes, k=rng.randint(1, 3)),
-            "scale": rng.choice(taxonomy.SCALES.codes),
-            "regions": [region],
-            "departements": deps,
-            "locality": place,
-            "partners": chosen,
-            "themes": rng.sample(taxonomy.THEMES.codes, k=rng.randint(1, 3)),
-            "odd": sorted(rng.sample(range(1, 18), k=rng.randint(1, 4))),
-            "start_year": rng.randint(2004, 2026),
-            "status": rng.choice(("en-cours", "termine")),
-        })
-    return records
-
-
-def name(rng: random.Random) -> str:
-    return "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3))).capitalize()
-
-
-def populate(db, records: list[dict], published: int) -> None:
-    """Insert the records through the models in bulk (ORM events skipped: rebuild() follows)."""
-    import sqlalchemy as sa
-
-    from catalogue.models import Example, Partner
-
-    start = datetime(2020, 1, 1, tzinfo=UTC)
-    examples, partners = [], []
-    for i, rec in enumerate(records, start=1):
-        moment = start + timedelta(hours=7 * i)
-        fields = {k: v for k, v in rec.items() if k != "partners"}
-        examples.append({
-            **fields, "id": i, "slug": f"exemple-{i}", "website": "", "contact": "",
-            "contact_public": False, "submitter_name": "", "submitter_email": "",
-            "submitter_organisation": "", "follow_token_hash": None,
-            "state": "published" if i <= published else "pending",
-            "created_at": moment, "updated_at": moment,
-            "published_at": moment if i <= published else None, "version": 1,
-        })
-        partners.extend({"example_id": i, "position": pos, **p}
-                        for pos, p in enumerate(rec["partners"]))
-    for chunk in range(0, len(examples), 2000):
-        db.session.execute(sa.insert(Example), examples[chunk:chunk + 2000])
-    for chunk in range(0, len(partners), 5000):
-        db.session.execute(sa.insert(Partner), partners[chunk:chunk + 5000])
-    if db.engine.dialect.name == "postgresql":  # ids were given: move the sequences past them
-        for table in ("example", "partner"):
-            db.session.execute(sa.text(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                f"(SELECT max(id) FROM {table}))"))
-    db.session.commit()
-
-
 def dir_size(path: Path) -> int:
     real = Path(os.path.realpath(path / "current"))
     return sum(f.stat().st_size for f in real.rglob("*") if f.is_file())
@@ -335,16 +154,6 @@ def query_mix(rng: random.Random, count: int) -> list[dict]:
             params["page"] = "2"
         mixes.append(params)
     return mixes
-
-
-def multidict(params: dict):
-    from werkzeug.datastructures import MultiDict
-
-    md = MultiDict()
-    for key, value in params.items():
-        for v in value if isinstance(value, list) else [value]:
-            md.add(key, v)
-    return md
 
 
 def measure_engine(search, queries: list[dict]) -> list[float]:
