@@ -125,8 +125,9 @@ def link_partners(example: Example, choices: Mapping[int, int | None] | None = N
     """Give every partner of the example its organisation (not committed).
 
     `choices` are a moderator's: partner position → organisation id (the partner takes its
-    kind), or None for the organisation of the partner's own name and kind (created when new). A partner not in
-    `choices` keeps its organisation, or gets the one of its name and kind (created when new).
+    kind), or None for the organisation of the partner's own name and kind (created when new).
+    A partner not in `choices` keeps its organisation, or gets the one of its name and kind
+    (created when new).
     Raise ValueError when a chosen organisation no longer exists (merged meanwhile).
     """
     choices = choices or {}
