@@ -21,7 +21,7 @@ from sqlalchemy.orm import selectinload
 from .extensions import db
 from .models import Example, Media, MediaFile, Organisation, Revision
 from .serialisation import exact_iso
-from .validation import Issue, _parse_time
+from .validation import Issue, parse_time
 
 KINDS = ("photo", "document", "logo")
 FIELDS = ("kind", "position", "alt", "credit", "licence", "title", "width", "height")
@@ -108,7 +108,7 @@ def clean_media(raw: Any, folder: Path) -> tuple[list[dict], list[Issue]]:
             problem("une liste de fichiers est attendue")
             files = []
         item = {name: row.get(name) for name in (*FIELDS, "example", "organisation", "revision")}
-        item["created_at"] = _parse_time(row.get("created_at"), problems, f"media.{i}.created_at")
+        item["created_at"] = parse_time(row.get("created_at"), problems, f"media.{i}.created_at")
         item["files"] = []
         for f in files:
             sha = f.get("sha256")

@@ -12,7 +12,7 @@ from typing import Any
 from . import identifiers, taxonomy
 from .limits import LOCALITY_MAX, PARTNER_NAME_MAX, URL_MAX
 from .organisations import name_key
-from .validation import Issue, _parse_time, clean_text, is_web_url, one_line
+from .validation import Issue, clean_text, is_web_url, one_line, parse_time
 
 SLUG_MAX = PARTNER_NAME_MAX + 20
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -81,7 +81,7 @@ def clean_organisations(raw: Any) -> tuple[list[dict], list[Issue]]:
         if item["website"] and not is_web_url(item["website"]):
             problem("website", "une adresse http:// ou https:// est attendue")
         for field in ("created_at", "updated_at"):
-            item[field] = _parse_time(row.get(field), problems, f"organisations.{i}.{field}")
+            item[field] = parse_time(row.get(field), problems, f"organisations.{i}.{field}")
         key = (name_key(item["name"]), item["kind"])
         if key in keys:
             problem("name", f"« {item['name']} » ({item['kind']}) en double")
@@ -104,7 +104,7 @@ def clean_redirects(raw: Any) -> tuple[list[dict], list[Issue]]:
             problems.append(Issue(f"organisation_redirects.{i}.name",
                                   f"redirection {i} : nom obligatoire", named=False))
         item["actor"] = item["actor"] if isinstance(item["actor"], str) else None
-        item["created_at"] = _parse_time(item["created_at"], problems,
+        item["created_at"] = parse_time(item["created_at"], problems,
                                          f"organisation_redirects.{i}.created_at")
         cleaned.append(item)
     return cleaned, problems

@@ -1,21 +1,17 @@
 """The rules of an example record (the import format), shared by every entry path.
 
-Pure: no database, no request. `clean_record` returns the normalised record and its problems.
+Pure: no database, no request. `clean_record` returns the normalised record and its problems;
+`values` checks single values (texts, addresses, times), `bookkeeping` what only backups carry.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
 
-from . import taxonomy
-from .i18n import LANGUAGES
-from .limits import (
+from .. import taxonomy
+from ..limits import (
     EMAIL_MAX,
     LOCALITY_MAX,
     NAME_MAX,
@@ -28,6 +24,10 @@ from .limits import (
     TITLE_MAX,
     URL_MAX,
 )
+from .bookkeeping import BACKUP_TIMES, clean_bookkeeping
+from .values import Issue, clean_text, is_web_url, one_line, parse_time
+
+__all__ = ["BACKUP_TIMES", "Issue", "clean_text", "is_web_url", "one_line", "parse_time"]
 
 # Public text fields and their limits, in the order of the import format.
 TEXT_FIELDS: dict[str, int] = {
@@ -60,8 +60,6 @@ PRIVATE_TEXT: dict[str, int] = {
     "submitter_email": EMAIL_MAX,
     "submitter_organisation": NAME_MAX,
 }
-# When the information was last updated, asked about and confirmed: the yearly check's dates.
-BACKUP_TIMES = ("revised_at", "reminded_at", "confirmed_at")
 BACKUP_FIELDS = (
     "slug", "state", "created_at", "updated_at", "published_at", *BACKUP_TIMES, "contact",
     "contact_public",
@@ -72,30 +70,6 @@ BACKUP_FIELDS = (
 IMPORT_ONLY_FIELDS = ("moderation_comment",)
 FIRST_YEAR = 1950
 
-FIELD_LABELS = {
-    "title": "titre", "summary": "résumé", "description": "description", "results": "résultats",
-    "lessons": "enseignements", "resources": "moyens mobilisés",
-    "transferability": "conditions de transfert", "objectives": "objectifs", "scale": "échelle",
-    "regions": "régions", "departements": "départements", "locality": "localité",
-    "partners": "partenaires", "themes": "thématiques", "odd": "ODD",
-    "start_year": "année de lancement", "end_year": "année de fin", "status": "statut",
-    "website": "site web",
-}
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
-
-
-def clean_text(value: str) -> str:
-    """Normalise a text: NFC, Unix newlines, no control or bidi characters, trimmed."""
-    value = unicodedata.normalize("NFC", value).replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub("", value).strip()
-
-
-def one_line(value: str) -> str:
-    """Normalise a single-line text: clean_text, then every run of white space made one space."""
-    return " ".join(clean_text(value).split())
-
-
 def first_year_max() -> int:
     return datetime.now(UTC).year + 1
 
@@ -103,43 +77,6 @@ def first_year_max() -> int:
 def last_end_year() -> int:
     """An alliance cannot have ended after this year."""
     return datetime.now(UTC).year
-
-
-def is_web_url(value: str) -> bool:
-    try:
-        parts = urlsplit(value)
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in value
-
-
-@dataclass(frozen=True)
-class Issue:
-    """One problem of a record: the field it is about, and what is wrong, in French.
-
-    `field` is a key of the record ("title"), a partner or one of its keys ("partners.2",
-    "partners.2.kind"), or None for the record as a whole. As text, the message follows the
-    field's French name (« titre : obligatoire ») unless `named` is False (it names it itself).
-    """
-
-    field: str | None
-    message: str
-    named: bool = True
-
-    @property
-    def partner(self) -> tuple[int, str] | None:
-        """Return (1-based position, key or "") when the issue is about one partner."""
-        if self.field and self.field.startswith("partners."):
-            _, position, *key = self.field.split(".")
-            return int(position), key[0] if key else ""
-        return None
-
-    def __str__(self) -> str:
-        if self.field is None or not self.named:
-            return self.message
-        partner = self.partner
-        name = f"partenaire {partner[0]}" if partner else FIELD_LABELS.get(self.field, self.field)
-        return f"{name} : {self.message}"
 
 
 def clean_record(raw: Any) -> tuple[dict, list[Issue]]:
@@ -214,7 +151,7 @@ def clean_record(raw: Any) -> tuple[dict, list[Issue]]:
     problems.extend(partner_problems)
     data["partners"] = partners
 
-    problems.extend(_clean_bookkeeping(raw, data))
+    problems.extend(clean_bookkeeping(raw, data))
     return data, problems
 
 
@@ -281,91 +218,3 @@ def implied_regions(regions: Iterable[str], departements: Iterable[str]) -> list
         if region not in result:
             result.append(region)
     return result
-
-
-def _clean_bookkeeping(raw: dict, data: dict) -> list[Issue]:
-    """Check the fields a backup carries besides the public ones (all optional)."""
-    problems: list[Issue] = []
-    state = raw.get("state")
-    if state is not None and (not isinstance(state, str) or state not in taxonomy.STATES):
-        problems.append(Issue("state", f"état inconnu « {state} »", named=False))
-    data["state"] = state
-    comment = raw.get("moderation_comment") or ""
-    if not isinstance(comment, str):
-        problems.append(Issue("moderation_comment", "un texte est attendu"))
-    else:
-        data["moderation_comment"] = clean_text(comment)
-    for name in ("created_at", "updated_at", "published_at", *BACKUP_TIMES):
-        data[name] = _parse_time(raw.get(name), problems, name)
-    data["slug"] = raw.get("slug") if isinstance(raw.get("slug"), str) else None
-    data["contact_public"] = bool(raw.get("contact_public", False))
-    accepts = raw.get("accepts_messages", False)
-    if not isinstance(accepts, bool):
-        problems.append(Issue("accepts_messages", "true ou false est attendu"))
-        accepts = False
-    data["accepts_messages"] = accepts
-    token = raw.get("follow_token_hash")
-    data["follow_token_hash"] = token if isinstance(token, str) and token else None
-    language = raw.get("language", "fr")
-    if not isinstance(language, str) or language not in LANGUAGES:
-        problems.append(Issue("language", f"langue inconnue « {language} »", named=False))
-        language = "fr"
-    data["language"] = language
-    for name, fields in ATTACHED.items():
-        if name in raw:
-            data[name] = _attached_rows(raw[name], name, fields, problems)
-    return problems
-
-
-# What a backup carries with each example besides its fields: the journal of its moderation,
-# its owner's proposed updates and visitors' reports. (field, kind): "text", "user" (an email
-# or null), "time", "json" (an object), "any", or the vocabulary its value must belong to.
-ATTACHED: dict[str, dict[str, Any]] = {
-    "history": {"action": "text", "actor": "user", "from_state": "any", "to_state": "text",
-                "comment": "text", "snapshot": "json", "created_at": "time"},
-    "revisions": {"data": "json", "state": taxonomy.REVISION_STATES, "note": "text",
-                  "comment": "text", "created_at": "time", "decided_at": "time",
-                  "decided_by": "user"},
-    "reports": {"message": "text", "email": "text", "language": "text",
-                "state": taxonomy.REPORT_STATES, "created_at": "time", "handled_by": "user",
-                "handled_at": "time", "answer": "text"},
-}
-
-
-def _attached_rows(rows: Any, name: str, fields: dict[str, Any],
-                   problems: list[Issue]) -> list[dict]:
-    if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
-        problems.append(Issue(name, "une liste d’objets est attendue"))
-        return []
-    cleaned = []
-    for row in rows:
-        item = {}
-        for field, kind in fields.items():
-            value = row.get(field)
-            if kind == "time":
-                value = _parse_time(value, problems, f"{name}.{field}")
-            elif kind == "json":
-                value = value if isinstance(value, dict) else None
-            elif kind == "user":
-                value = value if isinstance(value, str) else None
-            elif kind == "text":
-                value = str(value or "")
-            elif kind != "any" and value not in kind:
-                problems.append(Issue(f"{name}.{field}", f"valeur inconnue « {value} »"))
-            item[field] = value
-        cleaned.append(item)
-    return cleaned
-
-
-def _parse_time(value: Any, problems: list[Issue], name: str) -> datetime | None:
-    if value in (None, ""):
-        return None
-    if not isinstance(value, str):
-        problems.append(Issue(name, "une date ISO 8601 est attendue"))
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        problems.append(Issue(name, f"date invalide « {value[:40]} »"))
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
