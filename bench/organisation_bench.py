@@ -89,9 +89,18 @@ def list_mix(rng: random.Random, count: int) -> list[dict]:
     return mixes
 
 
+def suggestion_texts(rng: random.Random, count: int) -> list[str]:
+    """What contributors type in a partner's name field, as the suggestions see it: the start
+    of a name (2 to 6 letters), or of a word of it."""
+    words = ("mairie", "association", "fondation", "ville", "region", "caisse", "france")
+    return [(_name(rng) if rng.random() < 0.6 else rng.choice(words))[:rng.randint(2, 6)].lower()
+            for _ in range(count)]
+
+
 def measure_organisation_pages(app, rng: random.Random, count: int, warmup: int) -> dict:
-    """Time the list (the first request, which reads the directory, apart) and organisation
-    pages: half among the recurring ones (the largest pages), half among the others."""
+    """Time the list (the first request, which reads the directory, apart), organisation pages
+    (half among the recurring ones, the largest pages, half among the others) and the
+    suggestions a partner's name field asks for as the contributor types."""
     import sqlalchemy as sa
 
     from catalogue.extensions import db
@@ -105,14 +114,18 @@ def measure_organisation_pages(app, rng: random.Random, count: int, warmup: int)
     others = sorted(i for i in having if i > RECURRING)
     client = app.test_client()
     # Wall time, and this process's CPU time (on a loaded machine wall time waits for a core).
-    figures: dict = {"list": [], "page": [], "list_cpu": [], "page_cpu": [], "errors": 0}
+    figures: dict = {"list": [], "page": [], "suggest": [], "list_cpu": [], "page_cpu": [],
+                     "suggest_cpu": [], "errors": 0}
     t = time.perf_counter()
     client.get("/organisations/")
     figures["first_list_s"] = time.perf_counter() - t
     slugs = [f"organisation-{rng.choice(recurring if i % 2 else others)}"
              for i in range(count + warmup)]
+    suggestions = "/api/v1/organisations/suggestions"
     for name, requests in (("list", [("/organisations/", p) for p in list_mix(rng, count + warmup)]),
-                           ("page", [(f"/organisations/{slug}", {}) for slug in slugs])):
+                           ("page", [(f"/organisations/{slug}", {}) for slug in slugs]),
+                           ("suggest", [(suggestions, {"q": q})
+                                        for q in suggestion_texts(rng, count + warmup)])):
         for i, (path, params) in enumerate(requests):
             t, cpu = time.perf_counter(), time.process_time()
             response = client.get(path, query_string=params)

@@ -239,13 +239,14 @@ def print_table(rows: list[dict]) -> None:
         print(f"| {r['n']:,} | {figure} |")
     print("\n| examples | organisations list p50/p95 (ms; target ≤ 50) | CPU p50/p95 "
           "| organisation page p50/p95 (ms; target ≤ 50) | CPU p50/p95 "
+          "| suggestions p50/p95 (ms) | CPU p50/p95 "
           "| list's first request, reading the directory (ms) |")
-    print("|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         o = r["organisations"]
         print(f"| {r['n']:,} | " + " | ".join(
-            f"{pct(o[k], 50):.1f} / {pct(o[k], 95):.1f}" for k in ("list", "list_cpu", "page",
-                                                                   "page_cpu"))
+            f"{pct(o[k], 50):.1f} / {pct(o[k], 95):.1f}"
+            for k in ("list", "list_cpu", "page", "page_cpu", "suggest", "suggest_cpu"))
               + f" | {o['first_list_s'] * 1000:.0f}"
               f"{' (' + str(o['errors']) + ' errors)' if o['errors'] else ''} |")
     print(f"\n| examples | PDF dossier of {DOSSIER_SIZE} examples: wall best / worst of 3 "
