@@ -57,9 +57,10 @@ def get_organisation(organisation_id: int) -> Organisation:
 
 def _page(organisation: Organisation, form: OrganisationForm | None = None,
           merge_form: MergeForm | None = None, status: int = 200):
+    # IN, not JOIN … DISTINCT: PostgreSQL cannot compare the example's JSON columns.
+    its = sa.select(Partner.example_id).where(Partner.organisation_id == organisation.id)
     examples = db.session.scalars(
-        sa.select(Example).join(Partner).where(Partner.organisation_id == organisation.id)
-        .distinct().order_by(Example.title)
+        sa.select(Example).where(Example.id.in_(its)).order_by(Example.title)
     ).all()
     merged = db.session.scalars(
         sa.select(OrganisationRedirect)
