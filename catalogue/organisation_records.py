@@ -105,6 +105,6 @@ def clean_redirects(raw: Any) -> tuple[list[dict], list[Issue]]:
                                   f"redirection {i} : nom obligatoire", named=False))
         item["actor"] = item["actor"] if isinstance(item["actor"], str) else None
         item["created_at"] = parse_time(item["created_at"], problems,
-                                         f"organisation_redirects.{i}.created_at")
+                                        f"organisation_redirects.{i}.created_at")
         cleaned.append(item)
     return cleaned, problems
