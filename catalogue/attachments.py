@@ -35,13 +35,14 @@ def token_for(item: Media) -> str:
     return _signer().dumps(item.id)
 
 
-def token_media(token: str | None) -> Media | None:
-    """Return the media a token names: signed by us, less than a day old. Only a page that
-    may show the media (a form's own rows) ever holds its token."""
+def token_media(token: str | None, any_age: bool = False) -> Media | None:
+    """Return the media a token names: signed by us, less than a day old (of any age when
+    `any_age`). Only a page that may show the media (a form's own rows) ever holds its token."""
     if not token:
         return None
     try:
-        media_id = _signer().loads(token, max_age=int(STAGED_FOR.total_seconds()))
+        media_id = _signer().loads(
+            token, max_age=None if any_age else int(STAGED_FOR.total_seconds()))
     except BadSignature:
         return None
     return db.session.get(Media, media_id) if isinstance(media_id, int) else None
@@ -50,11 +51,16 @@ def token_media(token: str | None) -> Media | None:
 def staged_media(token: str | None, example_id: int | None = None,
                  revision_id: int | None = None) -> Media | None:
     """Return the staged media a token opens (or the example's, or the revision's, when they
-    are given: an owner's update shows them)."""
-    item = token_media(token)
+    are given: an owner's update or a moderator's edit shows them).
+
+    A file staged more than a day ago is gone; the example's own files are not, so a form left
+    open overnight still keeps them.
+    """
+    item = token_media(token, any_age=True)
     if item is None:
         return None
-    if is_staged(item) or (example_id is not None and item.example_id == example_id) or (
+    if (is_staged(item) and token_media(token) is not None) or (
+            example_id is not None and item.example_id == example_id) or (
             revision_id is not None and item.revision_id == revision_id):
         return item
     return None

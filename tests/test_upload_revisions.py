@@ -3,10 +3,16 @@ new texts apply only when a moderator approves it."""
 
 from __future__ import annotations
 
+import time
+from contextlib import contextmanager
+from types import SimpleNamespace
+
+import itsdangerous.timed
 import sqlalchemy as sa
 from helpers import PASSWORD, body, error_for, form_data, hidden, links, outbox, path_of
 from test_uploads import jpeg, pdf, upload
 
+from catalogue import attachments
 from catalogue.extensions import db
 from catalogue.models import Example, Media, Organisation, Revision
 
@@ -119,6 +125,60 @@ def test_a_moderator_adds_edits_and_removes_photos_and_documents(app, make_user,
     assert response.status_code == 400
     assert error_for(response.get_data(as_text=True), "photos-1-file")
     assert media_of(app) == [("photo", 0, "Le verger en fleurs")]
+
+
+@contextmanager
+def two_days_ago(monkeypatch):
+    """Sign tokens as if it were two days ago."""
+    with monkeypatch.context() as patch:
+        patch.setattr(itsdangerous.timed, "time",
+                      SimpleNamespace(time=lambda: time.time() - 2 * 86400))
+        yield
+
+
+def test_an_edit_form_left_open_overnight_keeps_the_examples_photos(app, make_user, make_example,
+                                                                      monkeypatch):
+    example = make_example(state="published")
+    make_user()
+    moderator = app.test_client()
+    moderator.post("/connexion", data={"email": "modo@example.org", "password": PASSWORD})
+    url = f"/moderation/exemples/{example.id}/modifier"
+    data = form_data(version=hidden(moderator.get(url).get_data(as_text=True), "version"))
+    data.pop("terms")
+    sent = moderator.post(url, data={**data, "photos-0-file": upload(jpeg(), "a.jpg"),
+                                     "photos-0-alt": "Le verger"},
+                          content_type="multipart/form-data")
+    assert sent.status_code == 302
+
+    # The form is opened, then sent two days later: its photo's token is two days old.
+    page = moderator.get(url).get_data(as_text=True)
+    with app.test_request_context(), two_days_ago(monkeypatch):
+        old_token = attachments.token_for(db.session.scalar(sa.select(Media)))
+    data = form_data(version=hidden(page, "version"))
+    data.pop("terms")
+    sent = moderator.post(url, data={**data, "photos-0-staged": old_token,
+                                     "photos-0-alt": "Le verger en fleurs",
+                                     "photos-1-file": upload(jpeg(640, 480), "b.jpg"),
+                                     "photos-1-alt": "La cueillette"},
+                          content_type="multipart/form-data")
+    assert sent.status_code == 302
+    assert media_of(app) == [("photo", 0, "Le verger en fleurs"), ("photo", 1, "La cueillette")]
+
+
+def test_a_file_staged_more_than_a_day_ago_is_not_taken(app, client, monkeypatch):
+    page = client.post("/proposer", data={**form_data(), "summary": "",
+                                          "photos-0-file": upload(jpeg(), "a.jpg"),
+                                          "photos-0-alt": "Le verger"},
+                       content_type="multipart/form-data").get_data(as_text=True)
+    assert hidden(page, "photos-0-staged")
+    with app.test_request_context(), two_days_ago(monkeypatch):
+        old_token = attachments.token_for(db.session.scalar(sa.select(Media)))
+    response = client.post("/proposer", data={**form_data(), "photos-0-staged": old_token,
+                                              "photos-0-alt": "Le verger"},
+                           content_type="multipart/form-data")
+    assert response.status_code == 200
+    assert error_for(response.get_data(as_text=True), "photos-0-file") == (
+        "Choisissez le fichier, ou videz les champs de cette ligne.")
 
 
 def test_a_moderator_gives_an_organisation_a_logo_then_removes_it(app, make_user, make_example):
