@@ -14,6 +14,7 @@ from collections.abc import Mapping
 
 import sqlalchemy as sa
 from slugify import slugify
+from sqlalchemy.dialects import postgresql, sqlite
 
 from .extensions import db
 from .i18n import gettext
@@ -23,7 +24,6 @@ _NOT_WORD = re.compile(r"[^0-9a-z]+")
 SLUG_MAX = 80
 # Words the organisations' URLs already use: /api/v1/organisations/suggestions.
 RESERVED_SLUGS = frozenset({"suggestions"})
-_CREATED = "organisations created"  # key of Session.info: see _created
 
 
 def name_key(name: str) -> str:
@@ -44,7 +44,7 @@ def find(name: str, kind: str) -> Organisation | None:
     A name merged into another organisation finds the one it was merged into.
     """
     key = name_key(name)
-    found = _created((key, kind)) or db.session.scalar(
+    found = db.session.scalar(
         sa.select(Organisation).where(Organisation.key == key, Organisation.kind == kind)
     )
     if found is None:
@@ -59,37 +59,49 @@ def find(name: str, kind: str) -> Organisation | None:
 
 
 def find_or_create(name: str, kind: str) -> Organisation:
-    """Return the organisation of that name and kind, created when new (not committed)."""
-    organisation = find(name, kind)
-    if organisation is None:
-        base = slugify(name, max_length=SLUG_MAX, word_boundary=True) or "organisation"
-        pattern = base.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        taken = set(db.session.scalars(
-            sa.select(Organisation.slug).where(Organisation.slug.like(pattern, escape="\\"))
-        )) | set(db.session.scalars(  # an old URL keeps leading to where it was merged
-            sa.select(OrganisationRedirect.slug)
-            .where(OrganisationRedirect.slug.like(pattern, escape="\\"))
-        )) | RESERVED_SLUGS
-        slug, n = base, 2
-        while slug in taken or _created(slug):
-            slug, n = f"{base}-{n}", n + 1
-        organisation = Organisation(name=name.strip(), key=name_key(name), kind=kind, slug=slug)
-        db.session.add(organisation)
-        created = db.session.info.setdefault(_CREATED, {})
-        created[(organisation.key, kind)] = created[slug] = organisation
-        if db.session.autoflush:  # else the caller writes once (an example's version bumps
-            db.session.flush()  # at each write); lookups meanwhile see it in `_created`
-    return organisation
+    """Return the organisation of that name and kind, created when new (not committed).
 
-
-def _created(wanted: tuple[str, str] | str) -> Organisation | None:
-    """Return the organisation of that (key, kind) or slug added and not yet written.
-
-    A lookup in the session's own registry: scanning `session.new` at each partner would make
-    an import of many examples quadratic.
+    The new row is written at once, apart from the session's pending changes (an example
+    being built is written once, by the caller). Two transactions creating the same
+    organisation at the same moment (two hosts approving) do not collide: the second waits
+    for the first and takes its row.
     """
-    organisation = db.session.info.get(_CREATED, {}).get(wanted)
-    return organisation if organisation is not None and sa.inspect(organisation).pending else None
+    for _ in range(5):
+        organisation = find(name, kind)
+        if organisation is not None:
+            return organisation
+        created = db.session.execute(
+            _insert_unless_taken(slug=_free_slug(name), name=name.strip(), key=name_key(name),
+                                 kind=kind)
+        ).scalar()
+        if created is not None:
+            return db.session.get(Organisation, created)
+        # Taken meanwhile: its name and kind (found next time round), or only its slug.
+    raise RuntimeError(f"no free slug for the organisation {name!r}")
+
+
+def _free_slug(name: str) -> str:
+    base = slugify(name, max_length=SLUG_MAX, word_boundary=True) or "organisation"
+    pattern = base.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    taken = set(db.session.scalars(
+        sa.select(Organisation.slug).where(Organisation.slug.like(pattern, escape="\\"))
+    )) | set(db.session.scalars(  # an old URL keeps leading to where it was merged
+        sa.select(OrganisationRedirect.slug)
+        .where(OrganisationRedirect.slug.like(pattern, escape="\\"))
+    )) | RESERVED_SLUGS
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _insert_unless_taken(**values) -> sa.Insert:
+    """INSERT … ON CONFLICT DO NOTHING RETURNING id, in the database's dialect: the id, or no
+    row when the name and kind or the slug are taken (by a transaction committed meanwhile)."""
+    table = Organisation.__table__  # Core, not ORM: nothing pending is flushed with it
+    dialect = db.session.get_bind().dialect.name
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
+    return insert(table).values(**values).on_conflict_do_nothing().returning(table.c.id)
 
 
 def by_slug(slug: str) -> Organisation | None:
@@ -131,6 +143,7 @@ def link_partners(example: Example, choices: Mapping[int, int | None] | None = N
     Raise ValueError when a chosen organisation no longer exists (merged meanwhile).
     """
     choices = choices or {}
+    unlinked = []
     with db.session.no_autoflush:  # the example is written once, by the caller's commit
         for partner in example.partners:
             if partner.position in choices and choices[partner.position] is not None:
@@ -144,4 +157,8 @@ def link_partners(example: Example, choices: Mapping[int, int | None] | None = N
                 # « France Travail », public body, for a partner typed as an association).
                 partner.organisation, partner.kind = chosen, chosen.kind
             elif partner.position in choices or partner.organisation is None:
-                partner.organisation = find_or_create(partner.name, partner.kind)
+                unlinked.append(partner)
+        # In one order everywhere: two transactions creating the same new organisations wait
+        # for each other instead of deadlocking.
+        for partner in sorted(unlinked, key=lambda p: (name_key(p.name), p.kind)):
+            partner.organisation = find_or_create(partner.name, partner.kind)

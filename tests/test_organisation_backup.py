@@ -52,8 +52,9 @@ def test_a_backup_restores_organisations_merges_and_links_exactly(
         pending.partners[1].organisation = None
         db.session.commit()
         before = snapshot_records()
+    # Each example's new organisations are created in the order of their names.
     assert [o["slug"] for o in before["organisations"]] == [
-        "mairie-de-saint-etienne", "france-travail", "emmaus-connect", "epicerie-solidaire"]
+        "france-travail", "mairie-de-saint-etienne", "emmaus-connect", "epicerie-solidaire"]
     assert before["organisation_redirects"][0]["actor"] == "modo@example.org"
     assert before["examples"][0]["partners"][0]["organisation"] == "mairie-de-saint-etienne"
     assert "organisation" not in before["examples"][2]["partners"][1]
